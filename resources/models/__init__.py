@@ -1,0 +1,42 @@
+"""The HSDS 3.1 data model, one module per cluster."""
+
+from .contacts import Contact, Language, Phone
+from .locations import Accessibility, Address, Location, ServiceAtLocation
+from .metadata import Metadata
+from .organizations import Funding, Organization, OrganizationIdentifier, Program, Url
+from .schedules import Schedule
+from .services import (
+    CostOption,
+    RequiredDocument,
+    Service,
+    ServiceArea,
+    ServiceCapacity,
+    Unit,
+)
+from .taxonomy import Attribute, Taxonomy, TaxonomyTerm
+
+__all__ = [
+    "Accessibility",
+    "Address",
+    "Attribute",
+    "Contact",
+    "CostOption",
+    "Funding",
+    "Language",
+    "Location",
+    "Metadata",
+    "Organization",
+    "OrganizationIdentifier",
+    "Phone",
+    "Program",
+    "RequiredDocument",
+    "Schedule",
+    "Service",
+    "ServiceArea",
+    "ServiceAtLocation",
+    "ServiceCapacity",
+    "Taxonomy",
+    "TaxonomyTerm",
+    "Unit",
+    "Url",
+]

@@ -1,0 +1,38 @@
+"""Building blocks shared by every HSDS model."""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+
+
+class HSDSModel(models.Model):
+    """An HSDS object: a UUID primary key named `id`, as the spec requires."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+def choices_constraint(
+    model: str, field: str, choices: type[models.TextChoices], *, blank: bool = False
+) -> models.CheckConstraint:
+    """Back a TextChoices field with a database check, so no write path skips it."""
+    condition = Q(**{f"{field}__in": choices.values})
+    if blank:
+        condition |= Q(**{field: ""})
+    return models.CheckConstraint(
+        condition=condition,
+        name=f"{model}_{field}_valid",
+        violation_error_message=f"{field} must be one of: {', '.join(choices.values)}.",
+    )
+
+
+def required_text_constraint(model: str, field: str) -> models.CheckConstraint:
+    """Reject an empty string where HSDS requires a value."""
+    return models.CheckConstraint(
+        condition=~Q(**{field: ""}),
+        name=f"{model}_{field}_required",
+        violation_error_message=f"{field} is required.",
+    )

@@ -1,0 +1,114 @@
+"""Ways to reach a service: contacts, phones, languages (HSDS contact cluster)."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .base import HSDSModel, choices_constraint, required_text_constraint
+
+
+def _optional(model: str, related_name: str) -> models.ForeignKey:
+    return models.ForeignKey(
+        model,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name=related_name,
+    )
+
+
+class Contact(HSDSModel):
+    organization = _optional("resources.Organization", "contacts")
+    service = _optional("resources.Service", "contacts")
+    service_at_location = _optional("resources.ServiceAtLocation", "contacts")
+    location = _optional("resources.Location", "contacts")
+    name = models.CharField(max_length=255, blank=True, default="")
+    title = models.CharField(max_length=255, blank=True, default="")
+    department = models.CharField(max_length=255, blank=True, default="")
+    email = models.EmailField(blank=True, default="")
+
+    history = HistoricalRecords()
+
+    def __str__(self):
+        return self.name or self.email or str(self.pk)
+
+
+class PhoneType(models.TextChoices):
+    # RFC 6350 TEL types, as HSDS describes them.
+    VOICE = "voice", _("Voice")
+    TEXT = "text", _("Text (SMS)")
+    TEXTPHONE = "textphone", _("TTY / textphone")
+    CELL = "cell", _("Mobile")
+    FAX = "fax", _("Fax")
+    VIDEO = "video", _("Video")
+    PAGER = "pager", _("Pager")
+
+
+class Phone(HSDSModel):
+    Type = PhoneType
+
+    location = _optional("resources.Location", "phones")
+    service = _optional("resources.Service", "phones")
+    organization = _optional("resources.Organization", "phones")
+    contact = _optional(Contact, "phones")
+    service_at_location = _optional("resources.ServiceAtLocation", "phones")
+    number = models.CharField(_("number"), max_length=50)
+    extension = models.PositiveIntegerField(null=True, blank=True)
+    type = models.CharField(
+        _("type"), max_length=10, choices=Type, blank=True, default=Type.VOICE
+    )
+    description = models.TextField(blank=True, default="")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            required_text_constraint("phone", "number"),
+            choices_constraint("phone", "type", PhoneType, blank=True),
+        ]
+        indexes = [models.Index(fields=["number"], name="phone_number_idx")]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def tel_uri(self) -> str:
+        """Return the number as a `tel:` URI: digits and a leading + only."""
+        digits = "".join(ch for ch in self.number if ch.isdigit() or ch == "+")
+        if self.extension:
+            digits += f";ext={self.extension}"
+        return f"tel:{digits}"
+
+    @property
+    def accepts_text(self) -> bool:
+        return self.type in {self.Type.TEXT, self.Type.CELL}
+
+
+class Language(HSDSModel):
+    service = _optional("resources.Service", "languages")
+    location = _optional("resources.Location", "languages")
+    phone = _optional(Phone, "languages")
+    name = models.CharField(_("language"), max_length=100, blank=True, default="")
+    code = models.CharField(
+        max_length=10,
+        blank=True,
+        default="",
+        help_text=_("ISO 639-1 or 639-3 code, e.g. es."),
+    )
+    note = models.TextField(blank=True, default="")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name="") | ~Q(code=""),
+                name="language_name_or_code",
+                violation_error_message=_("Give a language name or code."),
+            )
+        ]
+        indexes = [models.Index(fields=["code"], name="language_code_idx")]
+
+    def __str__(self):
+        return self.name or self.code

@@ -1,0 +1,125 @@
+"""Opening hours as HSDS schedule rows (iCalendar-style recurrence)."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .base import HSDSModel, choices_constraint
+
+_DAY = r"[+-]?[1-5]?(MO|TU|WE|TH|FR|SA|SU)"
+validate_byday = RegexValidator(
+    rf"^{_DAY}(,{_DAY})*$",
+    _("Use comma-separated days such as MO,TU,WE or, monthly, 1SA or -1FR."),
+)
+
+
+class Frequency(models.TextChoices):
+    WEEKLY = "WEEKLY", _("Weekly")
+    MONTHLY = "MONTHLY", _("Monthly")
+
+
+class Weekday(models.TextChoices):
+    MO = "MO", _("Monday")
+    TU = "TU", _("Tuesday")
+    WE = "WE", _("Wednesday")
+    TH = "TH", _("Thursday")
+    FR = "FR", _("Friday")
+    SA = "SA", _("Saturday")
+    SU = "SU", _("Sunday")
+
+
+class Schedule(HSDSModel):
+    Frequency = Frequency
+    Weekday = Weekday
+
+    service = models.ForeignKey(
+        "resources.Service",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="schedules",
+    )
+    location = models.ForeignKey(
+        "resources.Location",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="schedules",
+    )
+    service_at_location = models.ForeignKey(
+        "resources.ServiceAtLocation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="schedules",
+    )
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+    dtstart = models.DateField(null=True, blank=True)
+    # HSDS's numeric UTC offset; the location's IANA zone takes precedence.
+    timezone = models.FloatField(null=True, blank=True)
+    until = models.DateField(null=True, blank=True)
+    count = models.PositiveIntegerField(null=True, blank=True)
+    wkst = models.CharField(max_length=2, choices=Weekday, blank=True, default="")
+    freq = models.CharField(
+        _("frequency"),
+        max_length=7,
+        choices=Frequency,
+        blank=True,
+        default=Frequency.WEEKLY,
+    )
+    interval = models.PositiveIntegerField(null=True, blank=True)
+    byday = models.CharField(
+        _("days"),
+        max_length=100,
+        blank=True,
+        default="",
+        validators=[validate_byday],
+        help_text=_("MO,TU,WE,TH,FR — or for monthly rules 1SA (first Saturday)."),
+    )
+    byweekno = models.CharField(max_length=100, blank=True, default="")
+    bymonthday = models.CharField(max_length=100, blank=True, default="")
+    byyearday = models.CharField(max_length=100, blank=True, default="")
+    description = models.TextField(blank=True, default="")
+    opens_at = models.TimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.TimeField(
+        _("closes at"),
+        null=True,
+        blank=True,
+        help_text=_("Earlier than the opening time means the next morning."),
+    )
+    schedule_link = models.URLField(max_length=500, blank=True, default="")
+    attending_type = models.CharField(max_length=255, blank=True, default="")
+    notes = models.TextField(blank=True, default="")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            choices_constraint("schedule", "freq", Frequency, blank=True),
+            choices_constraint("schedule", "wkst", Weekday, blank=True),
+            models.CheckConstraint(
+                condition=Q(service__isnull=False)
+                | Q(location__isnull=False)
+                | Q(service_at_location__isnull=False),
+                name="schedule_has_owner",
+                violation_error_message=_(
+                    "A schedule belongs to a service, a location or both."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_to__isnull=True)
+                | Q(valid_from__lte=F("valid_to")),
+                name="schedule_validity_order",
+                violation_error_message=_("valid_from must not be after valid_to."),
+            ),
+        ]
+
+    def __str__(self):
+        days = self.byday or self.get_freq_display()
+        if self.opens_at and self.closes_at:
+            return f"{days} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+        return self.description[:60] or days

@@ -1,0 +1,257 @@
+"""Services and their terms of access (HSDS service cluster)."""
+
+from django.db import models
+from django.db.models import F, Prefetch, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .base import HSDSModel, choices_constraint, required_text_constraint
+
+
+class ServiceQuerySet(models.QuerySet):
+    def published(self) -> "ServiceQuerySet":
+        """Return what the public may see: published, and not inactive or defunct.
+
+        Temporarily closed services stay listed (shown as closed) so that
+        people learn they exist and when to come back.
+        """
+        return self.filter(
+            publication_status=Service.Publication.PUBLISHED,
+            status__in=Service.VISIBLE_STATUSES,
+        )
+
+    def for_listing(self) -> "ServiceQuerySet":
+        """Fetch what a list of services shows, in a fixed number of queries."""
+        from .locations import ServiceAtLocation
+        from .taxonomy import Attribute
+
+        return self.select_related("organization").prefetch_related(
+            Prefetch(
+                "attributes",
+                queryset=Attribute.objects.for_entity("service")
+                .select_related("taxonomy_term")
+                .order_by("taxonomy_term__name"),
+            ),
+            "phones",
+            Prefetch(
+                "service_at_locations",
+                queryset=ServiceAtLocation.objects.select_related(
+                    "location"
+                ).prefetch_related("location__addresses"),
+            ),
+        )
+
+    def never_verified(self) -> "ServiceQuerySet":
+        """Return services nobody has confirmed yet (no assured date)."""
+        return self.filter(assured_date__isnull=True)
+
+
+class ServiceStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    INACTIVE = "inactive", _("Inactive")
+    DEFUNCT = "defunct", _("Defunct")
+    TEMPORARILY_CLOSED = "temporarily closed", _("Temporarily closed")
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class Service(HSDSModel):
+    Status = ServiceStatus
+    Publication = PublicationStatus
+
+    VISIBLE_STATUSES = (Status.ACTIVE, Status.TEMPORARILY_CLOSED)
+
+    organization = models.ForeignKey(
+        "resources.Organization",
+        on_delete=models.PROTECT,
+        related_name="services",
+        verbose_name=_("organization"),
+    )
+    program = models.ForeignKey(
+        "resources.Program",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="services",
+    )
+    name = models.CharField(_("name"), max_length=255)
+    alternate_name = models.CharField(
+        _("alternate name"), max_length=255, blank=True, default=""
+    )
+    description = models.TextField(_("description"), blank=True, default="")
+    url = models.URLField(_("website"), max_length=500, blank=True, default="")
+    email = models.EmailField(_("email"), blank=True, default="")
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.ACTIVE
+    )
+    interpretation_services = models.TextField(blank=True, default="")
+    application_process = models.TextField(
+        _("how to apply"), blank=True, default=""
+    )
+    fees_description = models.TextField(_("fees"), blank=True, default="")
+    wait_time = models.CharField(max_length=255, blank=True, default="")
+    fees = models.TextField(blank=True, default="")
+    accreditations = models.TextField(blank=True, default="")
+    eligibility_description = models.TextField(
+        _("eligibility"), blank=True, default=""
+    )
+    minimum_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    maximum_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    assured_date = models.DateField(
+        _("last verified"),
+        null=True,
+        blank=True,
+        help_text=_("The date the listing was last confirmed with the provider."),
+    )
+    assurer_email = models.EmailField(blank=True, default="")
+    licenses = models.TextField(blank=True, default="")
+    alert = models.TextField(
+        blank=True,
+        default="",
+        help_text=_("A short notice shown above the listing, e.g. a closure."),
+    )
+    last_modified = models.DateTimeField(auto_now=True)
+    # Extension: drafts never reach the public.
+    publication_status = models.CharField(
+        _("publication"),
+        max_length=10,
+        choices=Publication,
+        default=Publication.DRAFT,
+    )
+
+    objects = ServiceQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            required_text_constraint("service", "name"),
+            choices_constraint("service", "status", ServiceStatus),
+            choices_constraint("service", "publication_status", PublicationStatus),
+            models.CheckConstraint(
+                condition=Q(minimum_age__isnull=True)
+                | Q(maximum_age__isnull=True)
+                | Q(minimum_age__lte=F("maximum_age")),
+                name="service_age_range_valid",
+                violation_error_message=_(
+                    "The minimum age cannot be above the maximum age."
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["publication_status", "status", "name"],
+                name="service_public_name_idx",
+            ),
+            models.Index(fields=["assured_date"], name="service_assured_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("resources:service-detail", args=[self.pk])
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.publication_status == self.Publication.PUBLISHED
+            and self.status in self.VISIBLE_STATUSES
+        )
+
+
+class CostOption(HSDSModel):
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="cost_options"
+    )
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+    option = models.CharField(max_length=255, blank=True, default="")
+    currency = models.CharField(max_length=3, blank=True, default="")
+    amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    amount_description = models.TextField(blank=True, default="")
+
+    history = HistoricalRecords()
+
+    def __str__(self):
+        return self.option or self.amount_description[:60]
+
+
+class RequiredDocument(HSDSModel):
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="required_documents"
+    )
+    document = models.CharField(max_length=255, blank=True, default="")
+    uri = models.URLField(max_length=500, blank=True, default="")
+
+    history = HistoricalRecords()
+
+    def __str__(self):
+        return self.document
+
+
+class ServiceArea(HSDSModel):
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="service_areas",
+    )
+    service_at_location = models.ForeignKey(
+        "resources.ServiceAtLocation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="service_areas",
+    )
+    name = models.CharField(max_length=255, blank=True, default="")
+    description = models.TextField(blank=True, default="")
+    extent = models.TextField(blank=True, default="")
+    extent_type = models.CharField(max_length=50, blank=True, default="")
+    uri = models.CharField(max_length=500, blank=True, default="")
+
+    history = HistoricalRecords()
+
+    def __str__(self):
+        return self.name
+
+
+class Unit(HSDSModel):
+    """A unit in which a service's capacity is counted (beds, hours, ...)."""
+
+    name = models.CharField(max_length=100)
+    scheme = models.CharField(max_length=100, blank=True, default="")
+    identifier = models.CharField(max_length=100, blank=True, default="")
+    uri = models.URLField(max_length=500, blank=True, default="")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [required_text_constraint("unit", "name")]
+
+    def __str__(self):
+        return self.name
+
+
+class ServiceCapacity(HSDSModel):
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="capacities"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    available = models.DecimalField(max_digits=12, decimal_places=2)
+    maximum = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    description = models.TextField(blank=True, default="")
+    updated = models.DateTimeField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "service capacities"
+
+    def __str__(self):
+        return f"{self.available} {self.unit}"

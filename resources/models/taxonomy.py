@@ -1,0 +1,199 @@
+"""Taxonomies, their terms, and the attributes that apply terms to records."""
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.fields.related_descriptors import ReverseManyToOneDescriptor
+from django.db.models.lookups import Exact
+from django.db.models.sql.where import AND, WhereNode
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .base import HSDSModel, required_text_constraint
+
+
+class Taxonomy(HSDSModel):
+    name = models.CharField(max_length=255)
+    description = models.TextField()
+    uri = models.URLField(max_length=500, blank=True, default="")
+    version = models.CharField(max_length=50, blank=True, default="")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "taxonomies"
+        ordering = ["name"]
+        constraints = [
+            required_text_constraint("taxonomy", "name"),
+            required_text_constraint("taxonomy", "description"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class TaxonomyTerm(HSDSModel):
+    code = models.CharField(
+        max_length=100,
+        blank=True,
+        default="",
+        help_text=_("Unique code; our own terms use it as the URL slug."),
+    )
+    name = models.CharField(_("name"), max_length=255)
+    description = models.TextField(_("description"))
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    taxonomy = models.CharField(max_length=255, blank=True, default="")
+    language = models.CharField(max_length=10, blank=True, default="")
+    taxonomy_detail = models.ForeignKey(
+        Taxonomy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_column="taxonomy_id",
+        related_name="terms",
+    )
+    term_uri = models.URLField(max_length=500, blank=True, default="")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            required_text_constraint("taxonomy_term", "name"),
+            required_text_constraint("taxonomy_term", "description"),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=~Q(code=""),
+                name="taxonomy_term_code_unique",
+                violation_error_message=_("Another term already has this code."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("resources:category-detail", args=[self.code])
+
+
+def delete_linked_attributes(collector, field, sub_objs, using):
+    """Cascade a record's deletion to its own attributes, not another table's."""
+    models.CASCADE(collector, field, sub_objs.filter(link_entity=field.entity), using)
+
+
+class LinkedAttributesDescriptor(ReverseManyToOneDescriptor):
+    """`service.attributes`: only the attributes whose link_entity is "service"."""
+
+    @cached_property
+    def related_manager_cls(self):
+        entity = self.field.entity
+        base = super().related_manager_cls
+
+        class LinkedAttributesManager(base):
+            def _apply_rel_filters(self, queryset):
+                return super()._apply_rel_filters(queryset).filter(link_entity=entity)
+
+            def get_prefetch_querysets(self, instances, querysets=None):
+                queryset = querysets[0] if querysets else self.model._base_manager.all()
+                return super().get_prefetch_querysets(
+                    instances, [queryset.filter(link_entity=entity)]
+                )
+
+        return LinkedAttributesManager
+
+
+class EntityLink(models.ForeignObject):
+    """A read-only relation from an attribute to the record it describes.
+
+    HSDS links an attribute to any table through `link_entity` + `link_id`.
+    This virtual relation (no column of its own) joins `link_id` to one
+    model's primary key and adds `link_entity = <entity>` to every join, so
+    that `Service.objects.filter(attributes__taxonomy_term=...)` is a single
+    indexed join and `prefetch_related("attributes")` works.
+    """
+
+    related_accessor_class = LinkedAttributesDescriptor
+
+    def __init__(self, to, *, entity: str, related_name: str, **kwargs):
+        self.entity = entity
+        kwargs.update(
+            on_delete=delete_linked_attributes,
+            from_fields=["link_id"],
+            to_fields=["id"],
+            related_name=related_name,
+            editable=False,
+            null=True,
+        )
+        super().__init__(to, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        for key in ("on_delete", "from_fields", "to_fields", "editable", "null"):
+            kwargs.pop(key, None)
+        kwargs["entity"] = self.entity
+        return name, path, args, kwargs
+
+    def get_extra_restriction(self, alias, related_alias):
+        field = self.model._meta.get_field("link_entity")
+        return WhereNode([Exact(field.get_col(related_alias), self.entity)], AND)
+
+    def get_extra_descriptor_filter(self, instance):
+        return {"link_entity": self.entity}
+
+
+class AttributeQuerySet(models.QuerySet):
+    def for_entity(self, entity: str) -> "AttributeQuerySet":
+        """Return attributes that describe records of one HSDS table."""
+        return self.filter(link_entity=entity)
+
+
+class Attribute(HSDSModel):
+    """Applies a taxonomy term to any HSDS record (`link_entity` + `link_id`)."""
+
+    link_id = models.UUIDField(db_index=False)
+    taxonomy_term = models.ForeignKey(
+        TaxonomyTerm,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attributes",
+    )
+    link_type = models.CharField(max_length=100, blank=True, default="")
+    link_entity = models.CharField(max_length=50)
+    value = models.TextField(blank=True, default="")
+    label = models.CharField(max_length=255, blank=True, default="")
+
+    service = EntityLink(
+        "resources.Service", entity="service", related_name="attributes"
+    )
+    organization = EntityLink(
+        "resources.Organization", entity="organization", related_name="attributes"
+    )
+    location = EntityLink(
+        "resources.Location", entity="location", related_name="attributes"
+    )
+
+    objects = AttributeQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["service", "organization", "location"])
+
+    class Meta:
+        constraints = [required_text_constraint("attribute", "link_entity")]
+        indexes = [
+            models.Index(
+                fields=["link_entity", "link_id"], name="attribute_link_idx"
+            ),
+            models.Index(
+                fields=["taxonomy_term", "link_entity", "link_id"],
+                name="attribute_term_link_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.taxonomy_term} → {self.link_entity} {self.link_id}"
