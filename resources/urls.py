@@ -1,4 +1,24 @@
 from django.urls import path
 
+from . import views
+
 app_name = "resources"
-urlpatterns = []
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("services/", views.ServiceListView.as_view(), name="service-list"),
+    path(
+        "services/<uuid:pk>/",
+        views.ServiceDetailView.as_view(),
+        name="service-detail",
+    ),
+    path(
+        "categories/<slug:code>/",
+        views.CategoryDetailView.as_view(),
+        name="category-detail",
+    ),
+    path(
+        "organizations/<uuid:pk>/",
+        views.OrganizationDetailView.as_view(),
+        name="organization-detail",
+    ),
+]

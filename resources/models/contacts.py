@@ -81,8 +81,8 @@ class Phone(HSDSModel):
         return f"tel:{digits}"
 
     @property
-    def accepts_text(self) -> bool:
-        return self.type in {self.Type.TEXT, self.Type.CELL}
+    def sms_uri(self) -> str:
+        return "sms:" + "".join(ch for ch in self.number if ch.isdigit() or ch == "+")
 
 
 class Language(HSDSModel):

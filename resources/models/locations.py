@@ -151,9 +151,7 @@ class Address(HSDSModel):
 
     def __str__(self):
         return ", ".join(
-            part
-            for part in (self.address_1, self.city, self.state_province)
-            if part
+            part for part in (self.address_1, self.city, self.state_province) if part
         )
 
     @property
@@ -212,5 +210,3 @@ class ServiceAtLocation(HSDSModel):
 
     def __str__(self):
         return f"{self.service} @ {self.location}"
-
-

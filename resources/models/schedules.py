@@ -8,6 +8,15 @@ from simple_history.models import HistoricalRecords
 
 from .base import HSDSModel, choices_constraint
 
+def _ordinal(value: str) -> str:
+    number = int(value)
+    if number == -1:
+        return str(_("last"))
+    return {1: _("1st"), 2: _("2nd"), 3: _("3rd"), 4: _("4th"), 5: _("5th")}.get(
+        number, value
+    )
+
+
 _DAY = r"[+-]?[1-5]?(MO|TU|WE|TH|FR|SA|SU)"
 validate_byday = RegexValidator(
     rf"^{_DAY}(,{_DAY})*$",
@@ -119,7 +128,18 @@ class Schedule(HSDSModel):
         ]
 
     def __str__(self):
-        days = self.byday or self.get_freq_display()
+        days = self.days_display or self.get_freq_display()
         if self.opens_at and self.closes_at:
             return f"{days} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
         return self.description[:60] or days
+
+    @property
+    def days_display(self) -> str:
+        """Return `byday` in words: "Monday, Tuesday", "1st Saturday"."""
+        labels = dict(Weekday.choices)
+        words = []
+        for part in filter(None, self.byday.split(",")):
+            day, ordinal = part[-2:], part[:-2]
+            label = str(labels.get(day, day))
+            words.append(f"{_ordinal(ordinal)} {label}" if ordinal else label)
+        return ", ".join(words)

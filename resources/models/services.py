@@ -9,6 +9,17 @@ from simple_history.models import HistoricalRecords
 from .base import HSDSModel, choices_constraint, required_text_constraint
 
 
+def _attributes_prefetch() -> Prefetch:
+    from .taxonomy import Attribute
+
+    return Prefetch(
+        "attributes",
+        queryset=Attribute.objects.select_related("taxonomy_term").order_by(
+            "taxonomy_term__name"
+        ),
+    )
+
+
 class ServiceQuerySet(models.QuerySet):
     def published(self) -> "ServiceQuerySet":
         """Return what the public may see: published, and not inactive or defunct.
@@ -24,15 +35,9 @@ class ServiceQuerySet(models.QuerySet):
     def for_listing(self) -> "ServiceQuerySet":
         """Fetch what a list of services shows, in a fixed number of queries."""
         from .locations import ServiceAtLocation
-        from .taxonomy import Attribute
 
         return self.select_related("organization").prefetch_related(
-            Prefetch(
-                "attributes",
-                queryset=Attribute.objects.for_entity("service")
-                .select_related("taxonomy_term")
-                .order_by("taxonomy_term__name"),
-            ),
+            _attributes_prefetch(),
             "phones",
             Prefetch(
                 "service_at_locations",
@@ -40,6 +45,47 @@ class ServiceQuerySet(models.QuerySet):
                     "location"
                 ).prefetch_related("location__addresses"),
             ),
+        )
+
+    def for_detail(self) -> "ServiceQuerySet":
+        """Fetch everything a service's own page shows, in a fixed number of queries."""
+        from .locations import ServiceAtLocation
+        from .schedules import Schedule
+
+        return self.select_related("organization").prefetch_related(
+            _attributes_prefetch(),
+            "phones",
+            "languages",
+            "cost_options",
+            "required_documents",
+            Prefetch(
+                "schedules",
+                queryset=Schedule.objects.order_by("valid_from", "opens_at"),
+            ),
+            Prefetch(
+                "service_at_locations",
+                queryset=ServiceAtLocation.objects.select_related(
+                    "location"
+                ).prefetch_related(
+                    "location__addresses",
+                    "location__accessibility",
+                    "location__phones",
+                ),
+            ),
+        )
+
+    def with_terms(self, terms) -> "ServiceQuerySet":
+        """Return services carrying any of the given taxonomy terms.
+
+        A semi-join rather than a join, so a service with two matching terms
+        is still one row.
+        """
+        from .taxonomy import Attribute
+
+        return self.filter(
+            id__in=Attribute.objects.for_entity("service")
+            .filter(taxonomy_term__in=terms)
+            .values("link_id")
         )
 
     def never_verified(self) -> "ServiceQuerySet":
@@ -89,16 +135,12 @@ class Service(HSDSModel):
         _("status"), max_length=20, choices=Status, default=Status.ACTIVE
     )
     interpretation_services = models.TextField(blank=True, default="")
-    application_process = models.TextField(
-        _("how to apply"), blank=True, default=""
-    )
+    application_process = models.TextField(_("how to apply"), blank=True, default="")
     fees_description = models.TextField(_("fees"), blank=True, default="")
     wait_time = models.CharField(max_length=255, blank=True, default="")
     fees = models.TextField(blank=True, default="")
     accreditations = models.TextField(blank=True, default="")
-    eligibility_description = models.TextField(
-        _("eligibility"), blank=True, default=""
-    )
+    eligibility_description = models.TextField(_("eligibility"), blank=True, default="")
     minimum_age = models.PositiveSmallIntegerField(null=True, blank=True)
     maximum_age = models.PositiveSmallIntegerField(null=True, blank=True)
     assured_date = models.DateField(
@@ -244,7 +286,9 @@ class ServiceCapacity(HSDSModel):
     )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     available = models.DecimalField(max_digits=12, decimal_places=2)
-    maximum = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    maximum = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True
+    )
     description = models.TextField(blank=True, default="")
     updated = models.DateTimeField()
 

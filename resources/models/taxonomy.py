@@ -130,12 +130,20 @@ class EntityLink(models.ForeignObject):
             related_name=related_name,
             editable=False,
             null=True,
+            blank=True,
         )
         super().__init__(to, **kwargs)
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
-        for key in ("on_delete", "from_fields", "to_fields", "editable", "null"):
+        for key in (
+            "on_delete",
+            "from_fields",
+            "to_fields",
+            "editable",
+            "null",
+            "blank",
+        ):
             kwargs.pop(key, None)
         kwargs["entity"] = self.entity
         return name, path, args, kwargs
@@ -143,9 +151,6 @@ class EntityLink(models.ForeignObject):
     def get_extra_restriction(self, alias, related_alias):
         field = self.model._meta.get_field("link_entity")
         return WhereNode([Exact(field.get_col(related_alias), self.entity)], AND)
-
-    def get_extra_descriptor_filter(self, instance):
-        return {"link_entity": self.entity}
 
 
 class AttributeQuerySet(models.QuerySet):
@@ -186,9 +191,7 @@ class Attribute(HSDSModel):
     class Meta:
         constraints = [required_text_constraint("attribute", "link_entity")]
         indexes = [
-            models.Index(
-                fields=["link_entity", "link_id"], name="attribute_link_idx"
-            ),
+            models.Index(fields=["link_entity", "link_id"], name="attribute_link_idx"),
             models.Index(
                 fields=["taxonomy_term", "link_entity", "link_id"],
                 name="attribute_term_link_idx",
