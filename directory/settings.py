@@ -129,8 +129,6 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-# Without `collectstatic` (tests, local runs) fall back to unhashed names.
-WHITENOISE_MANIFEST_STRICT = False
 
 # Security headers that hold everywhere.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -205,10 +205,7 @@ class ServiceAdminForm(forms.ModelForm):
         help_text=_("Free, walk-in, no ID required, languages, who it is for."),
     )
 
-    class Meta:
-        model = Service
-        fields = "__all__"
-
+    # The admin builds the Meta (model and fields) from ServiceAdmin.fieldsets.
     TERM_FIELDS = {
         "categories": taxonomies.CATEGORIES_ID,
         "access": taxonomies.ACCESS_ID,

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from .base import HSDSModel, choices_constraint
 
+
 def _ordinal(value: str) -> str:
     number = int(value)
     if number == -1:

@@ -2,7 +2,10 @@
 
 from django.db import models
 from django.db.models import Q
-from django.db.models.fields.related_descriptors import ReverseManyToOneDescriptor
+from django.db.models.fields.related_descriptors import (
+    ForwardManyToOneDescriptor,
+    ReverseManyToOneDescriptor,
+)
 from django.db.models.lookups import Exact
 from django.db.models.sql.where import AND, WhereNode
 from django.urls import reverse
@@ -109,6 +112,15 @@ class LinkedAttributesDescriptor(ReverseManyToOneDescriptor):
         return LinkedAttributesManager
 
 
+class LinkedRecordDescriptor(ForwardManyToOneDescriptor):
+    """`attribute.service`: the service, or None when the link is to another table."""
+
+    def get_object(self, instance):
+        if instance.link_entity != self.field.entity:
+            return None
+        return self.get_queryset(instance=instance).filter(pk=instance.link_id).first()
+
+
 class EntityLink(models.ForeignObject):
     """A read-only relation from an attribute to the record it describes.
 
@@ -119,6 +131,7 @@ class EntityLink(models.ForeignObject):
     indexed join and `prefetch_related("attributes")` works.
     """
 
+    forward_related_accessor_class = LinkedRecordDescriptor
     related_accessor_class = LinkedAttributesDescriptor
 
     def __init__(self, to, *, entity: str, related_name: str, **kwargs):

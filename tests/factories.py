@@ -1,0 +1,106 @@
+"""Plain helpers that build valid records; override any field by keyword."""
+
+import datetime
+import itertools
+
+from django.contrib.auth.models import Group, User
+
+from resources import roles, taxonomies
+from resources.models import (
+    Address,
+    Attribute,
+    Location,
+    Organization,
+    Phone,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    TaxonomyTerm,
+)
+
+_counter = itertools.count(1)
+
+
+def make_organization(**overrides) -> Organization:
+    n = next(_counter)
+    fields = {"name": f"Organization {n}", "description": "Helps people."}
+    return Organization.objects.create(**(fields | overrides))
+
+
+def make_service(**overrides) -> Service:
+    n = next(_counter)
+    fields = {
+        "name": f"Service {n}",
+        "description": "A service.",
+        "status": Service.Status.ACTIVE,
+        "publication_status": Service.Publication.PUBLISHED,
+    }
+    fields |= overrides
+    if "organization" not in fields:
+        fields["organization"] = make_organization()
+    return Service.objects.create(**fields)
+
+
+def make_location(*, address: dict | bool = True, **overrides) -> Location:
+    """Create a location with a physical address.
+
+    `address` overrides address fields; `address=False` creates none.
+    """
+    n = next(_counter)
+    location = Location.objects.create(**({"name": f"Location {n}"} | overrides))
+    if address is not False:
+        address = {} if address is True else address
+        Address.objects.create(
+            location=location,
+            **(
+                {
+                    "address_1": f"{n} Main Street",
+                    "city": "West Hartford",
+                    "state_province": "CT",
+                    "postal_code": "06107",
+                    "country": "US",
+                }
+                | address
+            ),
+        )
+    return location
+
+
+def link(service: Service, location: Location) -> ServiceAtLocation:
+    return ServiceAtLocation.objects.create(service=service, location=location)
+
+
+def make_phone(**overrides) -> Phone:
+    return Phone.objects.create(**({"number": "860-555-0100"} | overrides))
+
+
+def make_schedule(**overrides) -> Schedule:
+    fields = {
+        "freq": Schedule.Frequency.WEEKLY,
+        "byday": "MO,TU,WE,TH,FR",
+        "opens_at": datetime.time(9),
+        "closes_at": datetime.time(17),
+    }
+    return Schedule.objects.create(**(fields | overrides))
+
+
+def term(code: str) -> TaxonomyTerm:
+    """Return a term shipped by the migrations (categories and access)."""
+    return TaxonomyTerm.objects.get(id=taxonomies.term_id(code))
+
+
+def tag(service: Service, *codes: str) -> None:
+    for code in codes:
+        Attribute.objects.create(
+            link_entity="service", link_id=service.pk, taxonomy_term=term(code)
+        )
+
+
+def make_staff(role: str = roles.CASEWORKERS, **overrides) -> User:
+    n = next(_counter)
+    user = User.objects.create_user(
+        **({"username": f"staff{n}", "password": "a-long-test-password"} | overrides),
+        is_staff=True,
+    )
+    user.groups.add(Group.objects.get(name=role))
+    return user

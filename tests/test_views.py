@@ -1,0 +1,190 @@
+"""Public pages show public data only, and cost a fixed number of queries."""
+
+import pytest
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from resources.models import Location, Service
+
+from .factories import (
+    link,
+    make_location,
+    make_organization,
+    make_phone,
+    make_schedule,
+    make_service,
+    tag,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def hidden_services():
+    organization = make_organization(name="Shared Org")
+    return [
+        make_service(
+            name="Draft Listing",
+            organization=organization,
+            publication_status=Service.Publication.DRAFT,
+        ),
+        make_service(
+            name="Inactive Listing",
+            organization=organization,
+            status=Service.Status.INACTIVE,
+        ),
+        make_service(
+            name="Defunct Listing",
+            organization=organization,
+            status=Service.Status.DEFUNCT,
+        ),
+    ]
+
+
+def test_home_page_offers_search_and_categories(client):
+    response = client.get(reverse("resources:home"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="q"' in html
+    assert reverse("resources:category-detail", args=["housing"]) in html
+
+
+def test_drafts_and_inactive_services_appear_on_no_public_page(client):
+    hidden = hidden_services()
+    visible = make_service(name="Open Listing", organization=hidden[0].organization)
+    for service in [*hidden, visible]:
+        tag(service, "food")
+
+    pages = [
+        reverse("resources:service-list"),
+        reverse("resources:category-detail", args=["basic-needs"]),
+        visible.organization.get_absolute_url(),
+    ]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert "Open Listing" in html, url
+        for service in hidden:
+            assert service.name not in html, url
+    for service in hidden:
+        assert client.get(service.get_absolute_url()).status_code == 404
+
+
+def test_service_detail_shows_what_a_person_needs(client):
+    service = make_service(
+        name="Legal Clinic",
+        eligibility_description="Adults in Hartford County.",
+        fees_description="Free.",
+        application_process="Walk in or call.",
+    )
+    make_phone(service=service, number="860-555-0142")
+    make_phone(service=service, number="233733", type="text")
+    make_schedule(service=service)
+    link(service, make_location(address={"address_1": "50 Asylum Ave"}))
+    tag(service, "legal-aid")
+
+    html = client.get(service.get_absolute_url()).content.decode()
+
+    assert service.organization.name in html
+    for text in ("Adults in Hartford County.", "Free.", "Walk in or call."):
+        assert text in html
+    assert 'href="tel:8605550142"' in html
+    assert 'href="sms:233733"' in html
+    assert "Monday, Tuesday, Wednesday, Thursday, Friday" in html
+    assert "50 Asylum Ave" in html
+    assert "Legal aid" in html
+    assert "Not verified yet" in html
+
+
+def test_service_without_schedule_says_hours_unknown(client):
+    service = make_service()
+    html = client.get(service.get_absolute_url()).content.decode()
+    assert "Hours unknown" in html
+
+
+def test_confidential_address_is_never_rendered(client):
+    service = make_service(name="Safe House")
+    tag(service, "emergency-shelter")
+    shelter = make_location(
+        address_visibility=Location.Visibility.CONFIDENTIAL,
+        address={"address_1": "77 Hidden Road", "postal_code": "06119"},
+    )
+    link(service, shelter)
+
+    pages = [
+        service.get_absolute_url(),
+        reverse("resources:service-list"),
+        reverse("resources:category-detail", args=["housing"]),
+        service.organization.get_absolute_url(),
+    ]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert "77 Hidden Road" not in html, url
+        assert "Hidden Road" not in html, url
+    detail = client.get(service.get_absolute_url()).content.decode()
+    assert "06119" in detail
+    assert "Call for the address" in detail
+
+
+def test_unknown_category_and_service_are_404(client):
+    assert client.get("/categories/no-such-thing/").status_code == 404
+    assert (
+        client.get("/services/00000000-0000-0000-0000-000000000000/").status_code
+        == 404
+    )
+
+
+def test_list_is_paginated(client, settings):
+    settings.DIRECTORY_PAGE_SIZE = 2
+    for _ in range(5):
+        make_service()
+    response = client.get(reverse("resources:service-list"), {"page": 3})
+    assert response.status_code == 200
+    assert len(response.context["services"]) == 1
+    assert client.get(reverse("resources:service-list"), {"page": 9}).status_code == 404
+
+
+def rich_services(count):
+    organization = make_organization()
+    for _ in range(count):
+        service = make_service(organization=organization)
+        tag(service, "food", "free")
+        make_phone(service=service)
+        make_schedule(service=service)
+        link(service, make_location())
+
+
+def queries_for(client, url):
+    from django.db import connection
+
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("resources:service-list"),
+        reverse("resources:category-detail", args=["basic-needs"]),
+    ],
+)
+def test_list_pages_cost_the_same_queries_for_2_or_20_rows(client, url):
+    rich_services(2)
+    few = queries_for(client, url)
+    rich_services(18)
+    many = queries_for(client, url)
+    assert few == many
+    assert many <= 8
+
+
+def test_detail_page_queries_do_not_grow_with_related_rows(client):
+    service = make_service()
+    make_phone(service=service)
+    make_schedule(service=service)
+    link(service, make_location())
+    few = queries_for(client, service.get_absolute_url())
+    for _ in range(5):
+        make_phone(service=service)
+        make_schedule(service=service)
+        link(service, make_location())
+        tag(service, "food")
+    assert queries_for(client, service.get_absolute_url()) == few
