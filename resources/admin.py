@@ -181,7 +181,7 @@ class OrganizationAdmin(HistoryAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(Count("services"))
+        return super().get_queryset(request).annotate(Count("services", distinct=True))
 
     @admin.display(description=_("services"), ordering="services__count")
     def service_count(self, organization):
