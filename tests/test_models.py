@@ -114,7 +114,9 @@ class TestAttributes:
         assert [a.taxonomy_term.code for a in service.attributes.all()] == ["food"]
         prefetched = Service.objects.prefetch_related("attributes").get()
         assert [a.taxonomy_term.code for a in prefetched.attributes.all()] == ["food"]
-        assert list(Service.objects.filter(attributes__taxonomy_term=term("legal"))) == []
+        assert (
+            list(Service.objects.filter(attributes__taxonomy_term=term("legal"))) == []
+        )
 
     def test_deleting_a_service_deletes_only_its_own_attributes(self):
         service = make_service()

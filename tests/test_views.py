@@ -127,8 +127,7 @@ def test_confidential_address_is_never_rendered(client):
 def test_unknown_category_and_service_are_404(client):
     assert client.get("/categories/no-such-thing/").status_code == 404
     assert (
-        client.get("/services/00000000-0000-0000-0000-000000000000/").status_code
-        == 404
+        client.get("/services/00000000-0000-0000-0000-000000000000/").status_code == 404
     )
 
 
