@@ -1,10 +1,14 @@
 """Writes that span several models. Keyword-only, typed, atomic."""
 
+import dataclasses
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import transaction
 
-from .models import Attribute, Service, TaxonomyTerm
+from . import hours
+from .models import Attribute, OpeningWindow, Schedule, Service, TaxonomyTerm
+from .models.schedules import hours_by_service, zones_by_service
 
 
 @transaction.atomic
@@ -30,3 +34,29 @@ def service_set_terms(
         )
         attribute.full_clean()
         attribute.save()
+
+
+@transaction.atomic
+def opening_windows_rebuild(*, service_ids: Iterable) -> int:
+    """Recompile the opening windows of these services from their schedules.
+
+    Returns the number of windows written. Services that no longer exist
+    simply lose theirs.
+    """
+    service_ids = list(service_ids)
+    OpeningWindow.objects.filter(service_id__in=service_ids).delete()
+    rows = hours_by_service(Schedule.objects.for_services(service_ids))
+    zones = zones_by_service(service_ids, settings.TIME_ZONE)
+    windows = [
+        OpeningWindow(
+            service_id=service_id,
+            schedule_id=row.pk,
+            zone=zones[service_id],
+            **dataclasses.asdict(window),
+        )
+        for service_id, schedules in rows.items()
+        for row in schedules
+        for window in hours.compile_rule(hours.Rule.of(row))
+    ]
+    OpeningWindow.objects.bulk_create(windows, batch_size=2000)
+    return len(windows)

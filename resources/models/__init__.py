@@ -4,7 +4,7 @@ from .contacts import Contact, Language, Phone
 from .locations import Accessibility, Address, Location, ServiceAtLocation
 from .metadata import Metadata
 from .organizations import Funding, Organization, OrganizationIdentifier, Program, Url
-from .schedules import Schedule
+from .schedules import OpeningWindow, Schedule
 from .services import (
     CostOption,
     RequiredDocument,
@@ -25,6 +25,7 @@ __all__ = [
     "Language",
     "Location",
     "Metadata",
+    "OpeningWindow",
     "Organization",
     "OrganizationIdentifier",
     "Phone",

@@ -40,6 +40,68 @@ class Weekday(models.TextChoices):
     SU = "SU", _("Sunday")
 
 
+class ScheduleQuerySet(models.QuerySet):
+    def for_services(self, service_ids) -> "ScheduleQuerySet":
+        """Return every row that can give these services their hours.
+
+        That is rows of the service itself, of its service-at-location links,
+        and of its locations; `hours_by_service` decides which ones count.
+        """
+        return (
+            self.filter(
+                Q(service_id__in=service_ids)
+                | Q(service_at_location__service_id__in=service_ids)
+                | Q(location__service_at_locations__service_id__in=service_ids)
+            )
+            .annotate(
+                via_location_of=models.F("location__service_at_locations__service_id")
+            )
+            .select_related("service_at_location")
+        )
+
+
+def hours_by_service(rows) -> dict:
+    """Group schedule rows from `for_services` by the service whose hours they are.
+
+    A service's own rows and its service-at-location rows are its hours; only
+    when it has none do its locations' general hours stand in.
+    """
+    own: dict = {}
+    fallback: dict = {}
+    seen = set()
+    for row in rows:
+        owner = row.service_id or (
+            row.service_at_location.service_id if row.service_at_location_id else None
+        )
+        if owner:
+            if (owner, row.pk) not in seen:
+                seen.add((owner, row.pk))
+                own.setdefault(owner, []).append(row)
+        elif row.via_location_of and (row.via_location_of, row.pk) not in seen:
+            seen.add((row.via_location_of, row.pk))
+            fallback.setdefault(row.via_location_of, []).append(row)
+    return fallback | own
+
+
+def zones_by_service(service_ids, default: str) -> dict:
+    """Return the IANA zone each service's hours are written in.
+
+    A service's hours are read in the zone of its first location that names
+    one; otherwise in the directory's zone.
+    """
+    from .locations import ServiceAtLocation
+
+    zones = dict.fromkeys(service_ids, default)
+    links = (
+        ServiceAtLocation.objects.filter(service_id__in=service_ids)
+        .exclude(location__time_zone="")
+        .order_by("-pk")
+        .values_list("service_id", "location__time_zone")
+    )
+    zones.update(dict(links))  # the lowest pk wins: it comes last
+    return zones
+
+
 class Schedule(HSDSModel):
     Frequency = Frequency
     Weekday = Weekday
@@ -104,6 +166,7 @@ class Schedule(HSDSModel):
     attending_type = models.CharField(max_length=255, blank=True, default="")
     notes = models.TextField(blank=True, default="")
 
+    objects = ScheduleQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -144,3 +207,42 @@ class Schedule(HSDSModel):
             label = str(labels.get(day, day))
             words.append(f"{_ordinal(ordinal)} {label}" if ordinal else label)
         return ", ".join(words)
+
+
+class OpeningWindow(models.Model):
+    """A schedule row compiled for the database (see `resources.hours.Window`).
+
+    Derived data: rebuilt from the schedules whenever they, their service's
+    locations or their zones change, never edited. It lets "open at T"
+    filter in one indexed condition for any instant T.
+    """
+
+    service = models.ForeignKey(
+        "resources.Service", on_delete=models.CASCADE, related_name="+"
+    )
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="+")
+    zone = models.CharField(max_length=64)
+    day_offset = models.PositiveSmallIntegerField()
+    weekday = models.PositiveSmallIntegerField(null=True)
+    month_ordinal = models.SmallIntegerField(null=True)
+    monthday = models.SmallIntegerField(null=True)
+    start_minute = models.PositiveSmallIntegerField()
+    end_minute = models.PositiveSmallIntegerField()
+    first_day = models.DateField(null=True)
+    last_day = models.DateField(null=True)
+    interval = models.PositiveSmallIntegerField(default=1)
+    interval_unit = models.CharField(max_length=5)
+    anchor = models.IntegerField(default=0)
+    week_start = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["zone", "weekday", "day_offset", "start_minute", "end_minute"],
+                name="opening_window_match_idx",
+            ),
+            models.Index(fields=["service"], name="opening_window_service_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.service_id} {self.weekday} {self.start_minute}-{self.end_minute}"

@@ -1,12 +1,42 @@
 """Services and their terms of access (HSDS service cluster)."""
 
+import datetime
+from zoneinfo import ZoneInfo
+
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Value
+from django.db.models.functions import Mod
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .. import hours
 from .base import HSDSModel, choices_constraint, required_text_constraint
+
+
+def _window_condition(zone: str, offset: int, minute: int, day: hours.DayFacts) -> Q:
+    """Match `OpeningWindow` rows exactly as `hours.window_matches` does."""
+    week = (Value(day.day_number) - F("week_start")) / 7 - F("anchor")
+    month = Value(day.month) - F("anchor")
+    return (
+        Q(
+            zone=zone,
+            day_offset=offset,
+            start_minute__lte=minute,
+            end_minute__gt=minute,
+        )
+        & (Q(weekday__isnull=True) | Q(weekday=day.weekday))
+        & (Q(month_ordinal__isnull=True) | Q(month_ordinal__in=day.ordinals))
+        & (Q(monthday__isnull=True) | Q(monthday__in=day.monthdays))
+        & (Q(first_day__isnull=True) | Q(first_day__lte=day.date))
+        & (Q(last_day__isnull=True) | Q(last_day__gte=day.date))
+        & (
+            Q(interval=1)
+            | Q(Exact(Mod(week, F("interval")), 0), interval_unit="week")
+            | Q(Exact(Mod(month, F("interval")), 0), interval_unit="month")
+        )
+    )
 
 
 def _attributes_prefetch() -> Prefetch:
@@ -86,6 +116,26 @@ class ServiceQuerySet(models.QuerySet):
             id__in=Attribute.objects.for_entity("service")
             .filter(taxonomy_term__in=terms)
             .values("link_id")
+        )
+
+    def open_at(self, instant: datetime.datetime) -> "ServiceQuerySet":
+        """Return services open at `instant` (aware), by their opening windows.
+
+        Each zone in use gets its own local weekday, minute and month
+        ordinals, so the match is on wall-clock time and right across DST.
+        Temporarily closed services are never open.
+        """
+        from .schedules import OpeningWindow
+
+        zones = OpeningWindow.objects.values_list("zone", flat=True).distinct()
+        condition = Q(pk__in=[])
+        for zone in zones.order_by():
+            minute, today, yesterday = hours.instant_facts(instant, ZoneInfo(zone))
+            for offset, day in ((0, today), (1, yesterday)):
+                condition |= _window_condition(zone, offset, minute, day)
+        windows = OpeningWindow.objects.filter(condition, service=OuterRef("pk"))
+        return self.filter(Exists(windows)).exclude(
+            status=ServiceStatus.TEMPORARILY_CLOSED
         )
 
     def never_verified(self) -> "ServiceQuerySet":
