@@ -157,6 +157,20 @@ LOGIN_URL = "admin:login"
 # Directory policy, overridable per deployment.
 DIRECTORY_NAME = os.environ.get("DIRECTORY_NAME", "Hartford County Help Directory")
 DIRECTORY_PAGE_SIZE = 20
+# Languages people can filter by (ISO 639 codes as in HSDS `language.code`).
+DIRECTORY_LANGUAGES = [
+    ("en", _("English")),
+    ("es", _("Spanish")),
+    ("pt", _("Portuguese")),
+    ("pl", _("Polish")),
+    ("ar", _("Arabic")),
+    ("fr", _("French")),
+    ("ht", _("Haitian Creole")),
+    ("vi", _("Vietnamese")),
+    ("zh", _("Chinese")),
+    ("ru", _("Russian")),
+    ("ase", _("American Sign Language")),
+]
 
 LOGGING = {
     "version": 1,

@@ -5,7 +5,7 @@ from . import views
 app_name = "resources"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
-    path("services/", views.ServiceListView.as_view(), name="service-list"),
+    path("services/", views.ServiceSearchView.as_view(), name="service-list"),
     path(
         "services/<uuid:pk>/",
         views.ServiceDetailView.as_view(),

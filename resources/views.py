@@ -3,10 +3,15 @@
 from django.conf import settings
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, ListView, TemplateView
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, TemplateView
+from django_filters.views import FilterView
 
 from . import taxonomies
+from .filters import ServiceFilter
 from .models import Organization, Service, TaxonomyTerm
+from .opening import attach_opening, summary_lines
 
 
 def top_categories():
@@ -22,34 +27,112 @@ class HomeView(TemplateView):
         return super().get_context_data(categories=top_categories(), **kwargs)
 
 
-class ServiceListView(ListView):
-    """All public services, a page at a time."""
+class ServiceSearchView(FilterView):
+    """The search page: keywords, filters, open now, near a ZIP code."""
 
+    filterset_class = ServiceFilter
+    template_name = "resources/service_list.html"
     context_object_name = "services"
+    # A bad parameter is reported and ignored, not an empty page.
+    strict = False
 
     def get_paginate_by(self, queryset):
         return settings.DIRECTORY_PAGE_SIZE
 
+    def get_filterset_kwargs(self, filterset_class):
+        # Always bound, so that an empty query validates like any other.
+        return super().get_filterset_kwargs(filterset_class) | {
+            "data": self.request.GET
+        }
+
     def get_queryset(self):
         return Service.objects.published().for_listing()
 
+    def paginate_queryset(self, queryset, page_size):
+        # Out-of-range or malformed page numbers show the nearest real page.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
 
-class CategoryDetailView(ServiceListView):
-    """The services in one category, its sub-categories included."""
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        services = list(context["services"])
+        attach_opening(services, timezone.now())
+        context["services"] = services
+        context["active_filters"] = self.active_filters()
+        text = (self.filterset.form.cleaned_data.get("q") or "").strip()
+        if text and not services:
+            from .search import suggest
+
+            context["suggestion"] = suggest(text)
+        return context
+
+    def active_filters(self) -> list[tuple[str, str]]:
+        """Return (label, URL without it) for each filter in effect."""
+        form = self.filterset.form
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        active = []
+        for name, value in form.cleaned_data.items():
+            if name in self.fixed_filters() or value in (None, "", [], False):
+                continue
+            field = form.fields[name]
+            values = value if isinstance(value, list) else [value]
+            for item in values:
+                remaining = query.copy()
+                if isinstance(value, list):
+                    remaining.setlist(
+                        name, [v for v in query.getlist(name) if v != item]
+                    )
+                else:
+                    remaining.pop(name, None)
+                    if name == "near":
+                        remaining.pop("radius", None)
+                active.append(
+                    (
+                        f"{field.label}: {self.display(field, name, item)}",
+                        "?" + remaining.urlencode(),
+                    )
+                )
+        return active
+
+    def display(self, field, name, value) -> str:
+        choices = dict(getattr(field, "choices", []) or [])
+        if value in choices:
+            return str(choices[value])
+        if name in ("near", "open_now"):
+            return self.request.GET.get(name, "") if name == "near" else _("yes")
+        return str(value)
+
+    def fixed_filters(self) -> set[str]:
+        return set()
+
+
+class CategoryDetailView(ServiceSearchView):
+    """The search page, within one category and its sub-categories."""
 
     template_name = "resources/category_detail.html"
 
-    def get_queryset(self):
+    def get(self, request, *args, **kwargs):
         self.category = get_object_or_404(
             TaxonomyTerm.objects.select_related("parent"),
-            code=self.kwargs["code"],
+            code=kwargs["code"],
             taxonomy_detail_id=taxonomies.CATEGORIES_ID,
         )
-        terms = [self.category, *self.category.children.all()]
-        return super().get_queryset().with_terms(terms)
+        return super().get(request, *args, **kwargs)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        data = kwargs["data"].copy()
+        data["category"] = self.category.code
+        kwargs["data"] = data
+        return kwargs
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(category=self.category, **kwargs)
+
+    def fixed_filters(self) -> set[str]:
+        return {"category"}
 
 
 class ServiceDetailView(DetailView):
@@ -57,6 +140,13 @@ class ServiceDetailView(DetailView):
 
     def get_queryset(self):
         return Service.objects.published().for_detail()
+
+    def get_context_data(self, **kwargs):
+        now = timezone.now()
+        attach_opening([self.object], now)
+        return super().get_context_data(
+            hours_summary=summary_lines(self.object, now.date()), **kwargs
+        )
 
 
 class OrganizationDetailView(DetailView):
@@ -70,3 +160,7 @@ class OrganizationDetailView(DetailView):
                 to_attr="public_services",
             )
         )
+
+    def get_context_data(self, **kwargs):
+        attach_opening(self.object.public_services, timezone.now())
+        return super().get_context_data(**kwargs)

@@ -1,17 +1,18 @@
 """Services and their terms of access (HSDS service cluster)."""
 
 import datetime
+import math
 from zoneinfo import ZoneInfo
 
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Value
-from django.db.models.functions import Mod
+from django.db.models import Exists, F, FloatField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import ASin, Cos, Least, Mod, Power, Radians, Sin, Sqrt
 from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .. import hours
+from .. import geo, hours
 from .base import HSDSModel, choices_constraint, required_text_constraint
 
 
@@ -71,16 +72,13 @@ class ServiceQuerySet(models.QuerySet):
             "phones",
             Prefetch(
                 "service_at_locations",
-                queryset=ServiceAtLocation.objects.select_related(
-                    "location"
-                ).prefetch_related("location__addresses"),
+                queryset=ServiceAtLocation.objects.select_related("location"),
             ),
         )
 
     def for_detail(self) -> "ServiceQuerySet":
         """Fetch everything a service's own page shows, in a fixed number of queries."""
         from .locations import ServiceAtLocation
-        from .schedules import Schedule
 
         return self.select_related("organization").prefetch_related(
             _attributes_prefetch(),
@@ -88,10 +86,6 @@ class ServiceQuerySet(models.QuerySet):
             "languages",
             "cost_options",
             "required_documents",
-            Prefetch(
-                "schedules",
-                queryset=Schedule.objects.order_by("valid_from", "opens_at"),
-            ),
             Prefetch(
                 "service_at_locations",
                 queryset=ServiceAtLocation.objects.select_related(
@@ -141,6 +135,46 @@ class ServiceQuerySet(models.QuerySet):
     def never_verified(self) -> "ServiceQuerySet":
         """Return services nobody has confirmed yet (no assured date)."""
         return self.filter(assured_date__isnull=True)
+
+    def near(self, point: geo.Point, miles: float) -> "ServiceQuerySet":
+        """Return services with a location within `miles` of `point`.
+
+        Each is annotated `distance`: great-circle miles to its nearest
+        location. Order by it to list the nearest first. Locations without
+        coordinates never match. The indexed coordinates pick candidates in
+        a bounding box; the exact distance, computed in SQL, decides.
+
+        Confidential locations count too: people are shown the distance
+        rounded to 0.1 mile, never the address. Round it before showing it:
+        exact distances from a few searches would give the place away.
+        """
+        from .locations import ServiceAtLocation
+
+        min_lat, max_lat, min_lon, max_lon = geo.bounding_box(point, miles)
+        lat, lon = F("location__latitude"), F("location__longitude")
+        # Haversine; Least() keeps rounding from pushing asin out of its domain.
+        half_chord = Power(Sin(Radians(lat - point.lat) / 2.0), 2) + Value(
+            math.cos(math.radians(point.lat))
+        ) * Cos(Radians(lat)) * Power(Sin(Radians(lon - point.lon) / 2.0), 2)
+        distance = (2 * geo.EARTH_RADIUS_MILES) * ASin(
+            Sqrt(Least(half_chord, Value(1.0)))
+        )
+        within = (
+            ServiceAtLocation.objects.filter(
+                location__latitude__range=(min_lat, max_lat),
+                location__longitude__range=(min_lon, max_lon),
+            )
+            .annotate(dist=distance)
+            .filter(dist__lte=miles)
+        )
+        nearest = (
+            within.filter(service=OuterRef("pk")).order_by("dist").values("dist")[:1]
+        )
+        # The semi-join narrows the services first, so the correlated
+        # subquery runs only for those that are near.
+        return self.filter(pk__in=within.values("service_id")).annotate(
+            distance=Subquery(nearest, output_field=FloatField())
+        )
 
 
 class ServiceStatus(models.TextChoices):

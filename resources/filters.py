@@ -1,0 +1,187 @@
+"""The search page's filters. The HSDS API reuses the same FilterSet.
+
+Every parameter is optional and validated; a bad value becomes a message on
+the page (or a 400 in the API) and is otherwise ignored — never a 500.
+"""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import geo, taxonomies
+from .models import Language, Service, ServiceAtLocation, TaxonomyTerm
+
+DEFAULT_RADIUS_MILES = 10
+
+
+def _language_choices():
+    return settings.DIRECTORY_LANGUAGES
+
+
+class ServiceFilterForm(forms.Form):
+    """Turns the raw parameters into values, with messages people understand."""
+
+    def clean_near(self):
+        value = (self.cleaned_data.get("near") or "").strip()
+        if not value:
+            return None
+        try:
+            return geo.parse_near(value)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean_radius(self):
+        value = self.cleaned_data.get("radius")
+        if value is None:
+            return None
+        if not 0 < value <= 100:
+            raise forms.ValidationError(_("Choose a distance between 1 and 100 miles."))
+        return float(value)
+
+    def clean_open_at(self):
+        value = (self.cleaned_data.get("open_at") or "").strip()
+        if not value:
+            return None
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise forms.ValidationError(
+                _("Give a date and time such as 2026-12-01T14:30.")
+            ) from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+        return moment
+
+
+class ServiceFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("What do you need help with?"),
+        method="filter_text",
+        max_length=200,
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("Category"),
+        empty_label=_("Any category"),
+        method="filter_category",
+    )
+    access = django_filters.MultipleChoiceFilter(
+        label=_("Access"),
+        widget=forms.CheckboxSelectMultiple,
+        method="filter_access",
+    )
+    language = django_filters.ChoiceFilter(
+        label=_("Language spoken"),
+        choices=_language_choices,
+        empty_label=_("Any language"),
+        method="filter_language",
+    )
+    age = django_filters.NumberFilter(
+        label=_("Age"),
+        method="filter_age",
+        min_value=0,
+        max_value=120,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    organization = django_filters.UUIDFilter(field_name="organization_id")
+    open_now = django_filters.BooleanFilter(
+        label=_("Open now"),
+        method="filter_open_now",
+        widget=forms.CheckboxInput(attrs={"value": "1"}),
+    )
+    open_at = django_filters.CharFilter(
+        label=_("Open at"), method="filter_open_at", max_length=40
+    )
+    near = django_filters.CharFilter(
+        label=_("Near (ZIP code)"),
+        method="filter_near",
+        max_length=60,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
+    )
+    radius = django_filters.NumberFilter(
+        label=_("Within (miles)"),
+        method="filter_radius",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+    class Meta:
+        model = Service
+        fields = []
+        form = ServiceFilterForm
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Both taxonomies' terms in one query, reused to validate and render.
+        terms = TaxonomyTerm.objects.filter(
+            taxonomy_detail_id__in=[taxonomies.CATEGORIES_ID, taxonomies.ACCESS_ID]
+        ).order_by("name")
+        choices = {taxonomies.CATEGORIES_ID: [], taxonomies.ACCESS_ID: []}
+        for term in terms:
+            choices[term.taxonomy_detail_id].append((term.code, _(term.name)))
+        self.filters["category"].extra["choices"] = choices[taxonomies.CATEGORIES_ID]
+        self.filters["access"].extra["choices"] = choices[taxonomies.ACCESS_ID]
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        ordering = []
+        if data.get("near"):
+            ordering.append("distance")
+        if (data.get("q") or "").strip():
+            ordering.append("-rank")
+        if ordering:
+            queryset = queryset.order_by(*ordering, "name", "pk")
+        return queryset
+
+    def filter_text(self, queryset, name, value):
+        from .search import search_services
+
+        return search_services(queryset, value)
+
+    def filter_category(self, queryset, name, value):
+        terms = TaxonomyTerm.objects.filter(
+            Q(code=value) | Q(parent__code=value),
+            taxonomy_detail_id=taxonomies.CATEGORIES_ID,
+        )
+        return queryset.with_terms(terms)
+
+    def filter_access(self, queryset, name, value):
+        # Every ticked access attribute must hold: "free" and "walk-in".
+        for code in value:
+            queryset = queryset.with_terms(TaxonomyTerm.objects.filter(code=code))
+        return queryset
+
+    def filter_language(self, queryset, name, value):
+        # Spoken at the service itself, or at one of its locations.
+        languages = Language.objects.filter(code__iexact=value)
+        at_locations = ServiceAtLocation.objects.filter(
+            location__in=languages.values("location_id")
+        )
+        return queryset.filter(
+            Q(pk__in=languages.values("service_id"))
+            | Q(pk__in=at_locations.values("service_id"))
+        )
+
+    def filter_age(self, queryset, name, value):
+        return queryset.filter(
+            Q(minimum_age__isnull=True) | Q(minimum_age__lte=value),
+            Q(maximum_age__isnull=True) | Q(maximum_age__gte=value),
+        )
+
+    def filter_open_now(self, queryset, name, value):
+        return queryset.open_at(timezone.now()) if value else queryset
+
+    def filter_open_at(self, queryset, name, value):
+        return queryset.open_at(value) if value else queryset
+
+    def filter_near(self, queryset, name, value):
+        radius = self.form.cleaned_data.get("radius") or DEFAULT_RADIUS_MILES
+        return queryset.near(value, radius)
+
+    def filter_radius(self, queryset, name, value):
+        return queryset  # read by filter_near
