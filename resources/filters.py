@@ -40,9 +40,10 @@ class ServiceFilterForm(forms.Form):
         value = self.cleaned_data.get("radius")
         if value is None:
             return None
-        if not 0 < value <= 100:
-            raise forms.ValidationError(_("Choose a distance between 1 and 100 miles."))
-        return float(value)
+        try:
+            return geo.parse_radius(value)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
 
     def clean_open_at(self):
         value = (self.cleaned_data.get("open_at") or "").strip()

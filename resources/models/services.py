@@ -5,8 +5,29 @@ import math
 from zoneinfo import ZoneInfo
 
 from django.db import models
-from django.db.models import Exists, F, FloatField, OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import ASin, Cos, Least, Mod, Power, Radians, Sin, Sqrt
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import (
+    ASin,
+    Cos,
+    Least,
+    Mod,
+    Power,
+    Radians,
+    Round,
+    Sin,
+    Sqrt,
+)
 from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -144,18 +165,31 @@ class ServiceQuerySet(models.QuerySet):
         coordinates never match. The indexed coordinates pick candidates in
         a bounding box; the exact distance, computed in SQL, decides.
 
-        Confidential locations count too: people are shown the distance
-        rounded to 0.1 mile, never the address. Round it before showing it:
-        exact distances from a few searches would give the place away.
+        Confidential locations count too, but from coordinates rounded to
+        two decimals (about half a mile): exact distances from a few
+        searches would otherwise give the place away.
         """
-        from .locations import ServiceAtLocation
+        from .locations import AddressVisibility, ServiceAtLocation
 
-        min_lat, max_lat, min_lon, max_lon = geo.bounding_box(point, miles)
-        lat, lon = F("location__latitude"), F("location__longitude")
-        # Haversine; Least() keeps rounding from pushing asin out of its domain.
-        half_chord = Power(Sin(Radians(lat - point.lat) / 2.0), 2) + Value(
-            math.cos(math.radians(point.lat))
-        ) * Cos(Radians(lat)) * Power(Sin(Radians(lon - point.lon) / 2.0), 2)
+        # Widened by the rounding, so a rounded position is never boxed out.
+        min_lat, max_lat, min_lon, max_lon = geo.bounding_box(point, miles + 1)
+        confidential = Q(location__address_visibility=AddressVisibility.CONFIDENTIAL)
+        lat, lon = (
+            Case(
+                When(confidential, then=Round(F(f"location__{axis}"), 2)),
+                default=F(f"location__{axis}"),
+                output_field=FloatField(),
+            )
+            for axis in ("latitude", "longitude")
+        )
+        cos_point_lat = Value(math.cos(math.radians(point.lat)))
+        # Haversine, as geo.distance_miles; Least() keeps rounding from
+        # pushing asin out of its domain.
+        half_chord = Power(Sin(Radians(lat - point.lat) / 2.0), 2) + (
+            cos_point_lat
+            * Cos(Radians(lat))
+            * Power(Sin(Radians(lon - point.lon) / 2.0), 2)
+        )
         distance = (2 * geo.EARTH_RADIUS_MILES) * ASin(
             Sqrt(Least(half_chord, Value(1.0)))
         )
