@@ -20,10 +20,6 @@ from .models import Language, Service, ServiceAtLocation, TaxonomyTerm
 DEFAULT_RADIUS_MILES = 10
 
 
-def _language_choices():
-    return settings.DIRECTORY_LANGUAGES
-
-
 class ServiceFilterForm(forms.Form):
     """Turns the raw parameters into values, with messages people understand."""
 
@@ -78,7 +74,6 @@ class ServiceFilter(django_filters.FilterSet):
     )
     language = django_filters.ChoiceFilter(
         label=_("Language spoken"),
-        choices=_language_choices,
         empty_label=_("Any language"),
         method="filter_language",
     )
@@ -126,6 +121,7 @@ class ServiceFilter(django_filters.FilterSet):
             choices[term.taxonomy_detail_id].append((term.code, _(term.name)))
         self.filters["category"].extra["choices"] = choices[taxonomies.CATEGORIES_ID]
         self.filters["access"].extra["choices"] = choices[taxonomies.ACCESS_ID]
+        self.filters["language"].extra["choices"] = settings.DIRECTORY_LANGUAGES
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

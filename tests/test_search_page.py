@@ -1,0 +1,234 @@
+"""The search page: every filter alone and together, bad input, query counts."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from resources.derived import refresh_services
+from resources.geo import lookup_zip
+from resources.models import Language, Service
+
+from .factories import (
+    link,
+    make_location,
+    make_organization,
+    make_phone,
+    make_schedule,
+    make_service,
+    tag,
+)
+
+pytestmark = pytest.mark.django_db
+URL = reverse("resources:service-list")
+NY = ZoneInfo("America/New_York")
+HARTFORD = lookup_zip("06103")
+
+
+def names(client, **params) -> list[str]:
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    return [service.name for service in response.context["services"]]
+
+
+def located(name, miles_north=0.0, **fields):
+    service = make_service(name=name, **fields)
+    link(
+        service,
+        make_location(
+            latitude=HARTFORD.lat + miles_north / 69.05,
+            longitude=HARTFORD.lon,
+        ),
+    )
+    return service
+
+
+@pytest.fixture
+def directory():
+    """A small directory covering each filter, with derived rows built."""
+    clinic = located(
+        "Clinic",
+        miles_north=1,
+        description="STI testing and HIV care.",
+        minimum_age=18,
+    )
+    tag(clinic, "sti-hiv-testing", "free", "walk-in")
+    Language.objects.create(service=clinic, name="Spanish", code="es")
+    make_schedule(service=clinic)  # weekdays 9–5
+
+    shelter = located("Night Shelter", miles_north=3)
+    tag(shelter, "emergency-shelter", "free")
+    make_schedule(
+        service=shelter,
+        byday="MO,TU,WE,TH,FR,SA,SU",
+        opens_at=dt.time(20),
+        closes_at=dt.time(8),
+    )
+
+    youth = located("Youth Centre", miles_north=30, minimum_age=13, maximum_age=24)
+    tag(youth, "mental-health", "youth")
+    make_schedule(
+        service=youth, byday="SA", opens_at=dt.time(10), closes_at=dt.time(14)
+    )
+
+    located("Draft Thing", publication_status=Service.Publication.DRAFT)
+    refresh_services(Service.objects.values_list("pk", flat=True))
+    return {"clinic": clinic, "shelter": shelter, "youth": youth}
+
+
+def test_no_filter_lists_every_public_service_by_name(client, directory):
+    assert names(client) == ["Clinic", "Night Shelter", "Youth Centre"]
+
+
+def test_category_includes_sub_categories(client, directory):
+    assert names(client, category="health") == ["Clinic"]
+    assert names(client, category="housing") == ["Night Shelter"]
+
+
+def test_access_attributes_must_all_hold(client, directory):
+    assert names(client, access="free") == ["Clinic", "Night Shelter"]
+    assert names(client, access=["free", "walk-in"]) == ["Clinic"]
+
+
+def test_language(client, directory):
+    assert names(client, language="es") == ["Clinic"]
+
+
+def test_age_hides_services_whose_range_excludes_it(client, directory):
+    assert names(client, age=15) == ["Night Shelter", "Youth Centre"]
+    assert names(client, age=40) == ["Clinic", "Night Shelter"]
+
+
+def test_organization(client, directory):
+    organization = directory["youth"].organization
+    assert names(client, organization=str(organization.pk)) == ["Youth Centre"]
+
+
+def test_open_at_a_given_time(client, directory):
+    monday_10 = "2026-11-30T10:00"
+    assert names(client, open_at=monday_10) == ["Clinic"]
+    assert names(client, open_at="2026-11-30T23:00") == ["Night Shelter"]
+    assert names(client, open_at="2026-12-05T11:00-05:00") == ["Youth Centre"]
+
+
+def test_near_a_zip_sorts_by_distance_and_drops_the_far(client, directory):
+    response = client.get(URL, {"near": "06103", "radius": 5})
+    services = response.context["services"]
+    assert [s.name for s in services] == ["Clinic", "Night Shelter"]
+    assert services[0].distance < services[1].distance
+    assert "miles" in response.content.decode()
+    assert names(client, near="06103", radius=50) == [
+        "Clinic",
+        "Night Shelter",
+        "Youth Centre",
+    ]
+
+
+def test_near_latitude_longitude(client, directory):
+    point = f"{HARTFORD.lat},{HARTFORD.lon}"
+    assert names(client, near=point, radius=2) == ["Clinic"]
+
+
+def test_filters_combine(client, directory):
+    assert names(
+        client,
+        near="06103",
+        radius=10,
+        access="free",
+        open_at="2026-11-30T10:00",
+        language="es",
+    ) == ["Clinic"]
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"near": "99999"}, "ZIP"),
+        ({"near": "hello"}, "ZIP"),
+        ({"near": "06103", "radius": "-4"}, "miles"),
+        ({"radius": "lots", "near": "06103"}, "number"),
+        ({"open_at": "next tuesday"}, "2026-12-01T14:30"),
+        ({"age": "-3"}, "Age"),
+        ({"category": "no-such-category"}, "Category"),
+        ({"organization": "not-a-uuid"}, "UUID"),
+        ({"page": "x"}, None),
+        ({"open_now": "maybe"}, None),
+    ],
+)
+def test_bad_parameters_are_reported_and_ignored(client, directory, params, message):
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    html = response.content.decode()
+    if message:
+        assert 'role="alert"' in html
+        assert message in html
+    # The bad filter is ignored, the others still apply.
+    assert len(response.context["services"]) >= 1
+
+
+def test_active_filters_can_be_removed_one_by_one(client, directory):
+    response = client.get(URL, {"category": "health", "access": ["free", "walk-in"]})
+    links = dict(response.context["active_filters"])
+    assert len(links) == 3
+    without_free = links["Access: Free"]
+    assert "walk-in" in without_free and "free&" not in without_free + "&"
+    assert "category" not in links["Category: Health care"]
+
+
+def test_open_now_status_is_shown_on_each_result(client, directory):
+    html = client.get(URL).content.decode()
+    assert html.count('class="opening ') == 3
+
+
+def test_category_page_reuses_the_search(client, directory):
+    url = reverse("resources:category-detail", args=["housing"])
+    response = client.get(url, {"access": "free"})
+    assert [s.name for s in response.context["services"]] == ["Night Shelter"]
+
+
+def many_services(count):
+    organization = make_organization()
+    services = []
+    for n in range(count):
+        service = located(f"Bulk {n}", miles_north=n % 9, organization=organization)
+        tag(service, "food", "free")
+        make_phone(service=service)
+        make_schedule(service=service)
+        services.append(service)
+    refresh_services([s.pk for s in services])
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"category": "basic-needs"},
+        {"open_now": "1"},
+        {"near": "06103", "radius": "25"},
+        {
+            "category": "basic-needs",
+            "access": "free",
+            "open_now": "1",
+            "near": "06103",
+            "language": "es",
+            "age": "30",
+        },
+    ],
+    ids=["none", "category", "open-now", "near", "combined"],
+)
+def test_query_count_is_fixed_and_at_most_ten(client, settings, params):
+    settings.DIRECTORY_PAGE_SIZE = 50
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(URL, params).status_code == 200
+        return len(captured)
+
+    many_services(3)
+    few = count()
+    many_services(30)
+    assert count() == few
+    assert few <= 10
