@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "django_filters",
     "simple_history",
     "resources",
@@ -61,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -78,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "resources.context_processors.directory",
             ],
         },
@@ -138,6 +142,21 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 
+# Nothing may load from another origin: no CDN, fonts, analytics or maps.
+# Scripts are our own files; an inline script would need the request's nonce.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
+
 # Production behind an HTTPS-terminating proxy: DJANGO_HTTPS=1.
 if env_bool("DJANGO_HTTPS"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -157,6 +176,21 @@ LOGIN_URL = "admin:login"
 # Directory policy, overridable per deployment.
 DIRECTORY_NAME = os.environ.get("DIRECTORY_NAME", "Hartford County Help Directory")
 DIRECTORY_PAGE_SIZE = 20
+# Where the quick-exit button sends people: a neutral, everyday site.
+DIRECTORY_QUICK_EXIT_URL = os.environ.get(
+    "DIRECTORY_QUICK_EXIT_URL", "https://www.weather.gov/"
+)
+# Always-visible crisis lines: (label, number shown, tel: target, sms: target).
+DIRECTORY_CRISIS_LINES = [
+    (_("Emergency"), "911", "911", ""),
+    (_("Suicide and Crisis Lifeline, call or text"), "988", "988", "988"),
+    (
+        _("National Human Trafficking Hotline, 24/7"),
+        "1-888-373-7888",
+        "+18883737888",
+        "233733",
+    ),
+]
 # Languages people can filter by (ISO 639 codes as in HSDS `language.code`).
 DIRECTORY_LANGUAGES = [
     ("en", _("English")),

@@ -102,9 +102,12 @@ def summary_lines(service: Service, on: dt.date) -> list[str]:
     """Return short lines such as "Mon–Fri 9 a.m.–5 p.m." for the detail page."""
     lines = []
     for group in hours.weekly_summary(service.hours_rules, on):
-        days = DAY_NAMES[group.first_day]
-        if group.last_day != group.first_day:
-            days += "–" + DAY_NAMES[group.last_day]
+        if (group.first_day, group.last_day) == (0, 6):
+            days = str(_("Every day"))
+        else:
+            days = str(DAY_NAMES[group.first_day])
+            if group.last_day != group.first_day:
+                days += "–" + str(DAY_NAMES[group.last_day])
         lines.append(f"{days} {_windows(group.windows)}")
     for rule in hours.monthly_rules(service.hours_rules, on):
         lines.append(

@@ -16,6 +16,8 @@ urlpatterns = [
         views.CategoryDetailView.as_view(),
         name="category-detail",
     ),
+    path("list/", views.ClientListView.as_view(), name="client-list"),
+    path("browse-safely/", views.BrowseSafelyView.as_view(), name="browse-safely"),
     path(
         "organizations/<uuid:pk>/",
         views.OrganizationDetailView.as_view(),

@@ -1,14 +1,19 @@
 """Public pages. Every one starts from `Service.objects.published()`."""
 
+from urllib.parse import urlencode
+
+import segno
 from django.conf import settings
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from . import taxonomies
+from .context_processors import client_list_ids
 from .filters import ServiceFilter
 from .models import Organization, Service, TaxonomyTerm
 from .opening import attach_opening, summary_lines
@@ -164,3 +169,41 @@ class OrganizationDetailView(DetailView):
     def get_context_data(self, **kwargs):
         attach_opening(self.object.public_services, timezone.now())
         return super().get_context_data(**kwargs)
+
+
+class BrowseSafelyView(TemplateView):
+    template_name = "resources/browse_safely.html"
+
+
+class ClientListView(TemplateView):
+    """A printable list of services for a client, held only in the URL.
+
+    Nothing about the client is stored: no account, cookie or database row.
+    """
+
+    template_name = "resources/client_list.html"
+
+    def get_context_data(self, **kwargs):
+        ids = client_list_ids(self.request.GET.get("s", ""))
+        found = Service.objects.published().for_detail().in_bulk(ids)
+        services = [found[pk] for pk in ids if pk in found]
+        now = timezone.now()
+        attach_opening(services, now)
+        for service in services:
+            service.hours_summary = summary_lines(service, now.date())
+        list_value = ",".join(str(service.pk) for service in services)
+        share_url = self.request.build_absolute_uri(
+            reverse("resources:client-list")
+            + "?"
+            + urlencode({"s": list_value}, safe=",")
+        )
+        return super().get_context_data(
+            services=services,
+            list_value=list_value,
+            share_url=share_url,
+            qr_svg=segno.make(share_url, error="m").svg_inline(
+                scale=3, title=_("QR code of this list's address")
+            ),
+            missing=len(ids) - len(services),
+            **kwargs,
+        )
