@@ -6,8 +6,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint check-deploy clean
+.PHONY: run test lint check-deploy messages clean
 
 $(PY):
 	@py=$$(for c in python3.13 python3.12 python3; do \
@@ -25,6 +26,19 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
+# What the browser and translation tests need beyond Python: Debian's
+# Chromium (never a downloaded browser), gettext, and axe-core from npm.
+$(VENV)/.system: package.json package-lock.json | $(PY)
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 run: $(VENV)/.runtime
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input -v 0
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo_data --demo-login
@@ -34,7 +48,7 @@ run: $(VENV)/.runtime
 	@echo
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: $(VENV)/.dev
+test: $(VENV)/.dev $(VENV)/.system
 	$(PY) -m pytest
 
 lint: $(VENV)/.dev
@@ -48,5 +62,10 @@ check-deploy: $(VENV)/.runtime
 	DJANGO_HTTPS=1 DJANGO_ALLOWED_HOSTS=directory.example.org \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
+# After changing user-facing strings: update the catalogue, translate, compile.
+messages: $(VENV)/.dev
+	$(PY) manage.py makemessages -l es --no-obsolete --add-location=file -i node_modules -i .venv
+	$(PY) manage.py compilemessages -l es -i .venv -i node_modules
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

@@ -28,6 +28,7 @@ from .models import (
     ServiceArea,
     ServiceAtLocation,
     ServiceCapacity,
+    Synonym,
     Taxonomy,
     TaxonomyTerm,
     Unit,
@@ -545,3 +546,12 @@ class MetadataAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# Search ----------------------------------------------------------------------
+
+
+@admin.register(Synonym)
+class SynonymAdmin(HistoryAdmin):
+    list_display = ("phrase", "terms")
+    search_fields = ("phrase", "terms")

@@ -26,12 +26,14 @@ from .models import (
 
 def refresh_services(service_ids) -> None:
     """Recompute every derived row of these services, now."""
+    from .search import index_services
     from .services import opening_windows_rebuild
 
     service_ids = list(service_ids)
     if not service_ids:
         return
     opening_windows_rebuild(service_ids=service_ids)
+    index_services(service_ids)
 
 
 def _services_at(location_id) -> list:

@@ -12,6 +12,16 @@ urlpatterns = [
         name="service-detail",
     ),
     path(
+        "services/<uuid:pk>/report/",
+        views.report_problem,
+        name="report-problem",
+    ),
+    path(
+        "services/<uuid:pk>/report/thanks/",
+        views.report_thanks,
+        name="report-thanks",
+    ),
+    path(
         "categories/<slug:code>/",
         views.CategoryDetailView.as_view(),
         name="category-detail",

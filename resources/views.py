@@ -1,20 +1,22 @@
 """Public pages. Every one starts from `Service.objects.published()`."""
 
+import datetime as dt
 from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from . import taxonomies
+from . import ratelimit, taxonomies
 from .context_processors import client_list_ids
 from .filters import ServiceFilter
+from .forms import ReportProblemForm
 from .models import Organization, Service, TaxonomyTerm
 from .opening import attach_opening, summary_lines
 
@@ -207,3 +209,43 @@ class ClientListView(TemplateView):
             missing=len(ids) - len(services),
             **kwargs,
         )
+
+
+REPORT_LIMIT = 5
+REPORT_WINDOW = dt.timedelta(hours=1)
+
+
+def report_problem(request, pk):
+    """Let anyone report a problem with a listing; it joins the caseworkers' queue."""
+    service = get_object_or_404(Service.objects.published(), pk=pk)
+    form = ReportProblemForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_from_a_bot():
+            # Look like success, keep nothing.
+            return redirect("resources:report-thanks", pk=service.pk)
+        if not ratelimit.allow(
+            request, "report", limit=REPORT_LIMIT, window=REPORT_WINDOW
+        ):
+            form.add_error(
+                None,
+                _("Too many reports from this connection. Please try again later."),
+            )
+            status = 429
+        elif form.is_valid():
+            form.instance.service = service
+            form.save()
+            return redirect("resources:report-thanks", pk=service.pk)
+        else:
+            status = 400
+    return render(
+        request,
+        "resources/report_problem.html",
+        {"service": service, "form": form},
+        status=status,
+    )
+
+
+def report_thanks(request, pk):
+    service = get_object_or_404(Service.objects.published(), pk=pk)
+    return render(request, "resources/report_thanks.html", {"service": service})

@@ -1,10 +1,12 @@
 """The HSDS 3.1 data model, one module per cluster."""
 
 from .contacts import Contact, Language, Phone
+from .corrections import ChangeRequest
 from .locations import Accessibility, Address, Location, ServiceAtLocation
 from .metadata import Metadata
 from .organizations import Funding, Organization, OrganizationIdentifier, Program, Url
 from .schedules import OpeningWindow, Schedule
+from .search import SearchEntry, SearchEntryFTS, SearchWord, Synonym
 from .services import (
     CostOption,
     RequiredDocument,
@@ -19,6 +21,7 @@ __all__ = [
     "Accessibility",
     "Address",
     "Attribute",
+    "ChangeRequest",
     "Contact",
     "CostOption",
     "Funding",
@@ -32,10 +35,14 @@ __all__ = [
     "Program",
     "RequiredDocument",
     "Schedule",
+    "SearchEntry",
+    "SearchEntryFTS",
+    "SearchWord",
     "Service",
     "ServiceArea",
     "ServiceAtLocation",
     "ServiceCapacity",
+    "Synonym",
     "Taxonomy",
     "TaxonomyTerm",
     "Unit",

@@ -1,0 +1,36 @@
+from django.core.management.base import BaseCommand
+
+from ...models import Service
+from ...search import rebuild_index
+from ...services import opening_windows_rebuild
+
+BATCH_SIZE = 2000
+
+
+class Command(BaseCommand):
+    help = (
+        "Rebuild every service's derived rows: the search index and the opening "
+        "windows. Run after bulk loads, which skip the automatic refresh."
+    )
+
+    def handle(self, *args, **options):
+        indexed = rebuild_index()
+        self.stdout.write(f"Search index: {indexed} services indexed.")
+
+        services = windows = 0
+        last = None
+        while True:
+            ids = Service.objects.order_by("pk")
+            if last is not None:
+                ids = ids.filter(pk__gt=last)
+            batch = list(ids.values_list("pk", flat=True)[:BATCH_SIZE])
+            if not batch:
+                break
+            windows += opening_windows_rebuild(service_ids=batch)
+            services += len(batch)
+            last = batch[-1]
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Opening windows: {windows} windows for {services} services."
+            )
+        )

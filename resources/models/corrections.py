@@ -1,0 +1,81 @@
+"""Corrections the public (and organization editors) suggest for a listing."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .base import HSDSModel, choices_constraint, required_text_constraint
+
+
+class Problem(models.TextChoices):
+    PHONE = "phone", _("The phone number is wrong")
+    HOURS = "hours", _("The hours are wrong")
+    ADDRESS = "address", _("The address is wrong")
+    CLOSED = "closed", _("The service has closed or moved")
+    ELIGIBILITY = "eligibility", _("Who it is for or the cost is wrong")
+    OTHER = "other", _("Something else")
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    DUPLICATE = "duplicate", _("Duplicate")
+
+
+class RequestSource(models.TextChoices):
+    PUBLIC = "public", _("Public report")
+    EDITOR = "editor", _("Organization editor")
+
+
+class ChangeRequest(HSDSModel):
+    """A suggested correction, waiting in the caseworkers' queue."""
+
+    service = models.ForeignKey(
+        "resources.Service", on_delete=models.CASCADE, related_name="change_requests"
+    )
+    problem = models.CharField(_("what is wrong"), max_length=20, choices=Problem)
+    message = models.TextField(_("details"), max_length=2000)
+    correction = models.TextField(
+        _("the correct information"), max_length=2000, blank=True, default=""
+    )
+    # Optional, so that a caseworker can ask a question; removed on resolution.
+    contact = models.CharField(
+        _("how to reach you (optional)"), max_length=200, blank=True, default=""
+    )
+    source = models.CharField(
+        max_length=10, choices=RequestSource, default=RequestSource.PUBLIC
+    )
+    status = models.CharField(
+        max_length=10, choices=RequestStatus, default=RequestStatus.OPEN
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolution_note = models.TextField(blank=True, default="")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            choices_constraint("change_request", "problem", Problem),
+            choices_constraint("change_request", "status", RequestStatus),
+            choices_constraint("change_request", "source", RequestSource),
+            required_text_constraint("change_request", "message"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "created_at"], name="change_request_queue_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_problem_display()}: {self.service}"

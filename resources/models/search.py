@@ -1,0 +1,181 @@
+"""The keyword search index and the synonyms caseworkers maintain for it.
+
+The index is derived data (see `resources.derived`): one `SearchEntry` per
+public service, rebuilt by `resources.search.index_services`, so the Service
+table keeps its HSDS shape. PostgreSQL searches the entry's stored tsvector;
+SQLite searches an FTS5 table over the same rows (`SearchEntryFTS`).
+"""
+
+from django.contrib.postgres.indexes import GinIndex, GistIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.db.models.lookups import Lookup
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .base import required_text_constraint
+
+
+class _PlainIndexElsewhere:
+    """Build the PostgreSQL index type on PostgreSQL, a plain index elsewhere.
+
+    SQLite has neither GIN nor GiST (it searches through FTS5); building an
+    ordinary index there keeps one set of migrations, and SQLite's table
+    rebuilds, working.
+    """
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor == "postgresql":
+            return super().create_sql(model, schema_editor, using=using, **kwargs)
+        return models.Index.create_sql(self, model, schema_editor, **kwargs)
+
+
+class PostgresGinIndex(_PlainIndexElsewhere, GinIndex):
+    pass
+
+
+class PostgresGistIndex(_PlainIndexElsewhere, GistIndex):
+    pass
+
+
+class SearchEntry(models.Model):
+    """The searchable text of one public service, by weight."""
+
+    service = models.OneToOneField(
+        "resources.Service",
+        on_delete=models.CASCADE,
+        related_name="search_entry",
+    )
+    # Weight A: service name and alternate name.
+    name = models.TextField(blank=True, default="")
+    # Weight B: organization and category (taxonomy term) names.
+    topics = models.TextField(blank=True, default="")
+    # Weight C: description and eligibility.
+    body = models.TextField(blank=True, default="")
+    # Weight D: languages spoken.
+    languages = models.TextField(blank=True, default="")
+    # PostgreSQL only (NULL elsewhere): the weighted document above.
+    vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        verbose_name_plural = "search entries"
+        indexes = [PostgresGinIndex(fields=["vector"], name="search_entry_vector_idx")]
+
+    def __str__(self):
+        return self.name
+
+
+class FullTextMatch(Lookup):
+    """`column MATCH expression`, SQLite's full-text operator."""
+
+    lookup_name = "match"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} MATCH {rhs}", (*lhs_params, *rhs_params)
+
+
+class FullTextField(models.TextField):
+    """The hidden column of an FTS5 table that bears the table's own name."""
+
+
+FullTextField.register_lookup(FullTextMatch)
+
+
+class SearchEntryFTS(models.Model):
+    """SQLite only: the FTS5 table over `SearchEntry` (created by migration 0005).
+
+    An external-content table: SQLite triggers copy each entry's columns into
+    it, and its rowid is the entry's id. Mapped here only so that searches
+    can join it (`search_entry__fts__document__match=...`) and read its
+    bm25 `rank`; nothing writes through this model.
+    """
+
+    entry = models.OneToOneField(
+        SearchEntry,
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        db_column="rowid",
+        db_constraint=False,
+        related_name="fts",
+    )
+    document = FullTextField(db_column="resources_searchentry_fts")
+    bm25 = models.FloatField(db_column="rank")
+
+    class Meta:
+        managed = False
+        db_table = "resources_searchentry_fts"
+
+    def __str__(self):
+        return str(self.pk)
+
+
+class SearchWord(models.Model):
+    """A word that occurs in the index: the vocabulary that typos are fixed from.
+
+    Words are only added as services are indexed; a word that no longer
+    occurs is never offered, because every correction is checked against
+    the index first, and `rebuild_index` starts the vocabulary afresh.
+    """
+
+    word = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        indexes = [
+            # GiST rather than GIN: the planner trusts its estimates for
+            # `%` and it can order by trigram distance.
+            PostgresGistIndex(
+                fields=["word"],
+                opclasses=["gist_trgm_ops"],
+                name="search_word_trgm_idx",
+            )
+        ]
+
+    def __str__(self):
+        return self.word
+
+
+class Synonym(models.Model):
+    """A word people use, and the terms the listings use for the same thing."""
+
+    phrase = models.CharField(
+        _("people search for"),
+        max_length=100,
+        help_text=_("A lay word, abbreviation or phrase, e.g. rehab or food stamps."),
+    )
+    terms = models.CharField(
+        _("also search for"),
+        max_length=500,
+        help_text=_(
+            "What the listings say instead. Separate alternatives with commas, "
+            'e.g. "substance use treatment, detox"; put a phrase that must '
+            'appear word for word in quotes, e.g. "legal aid".'
+        ),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["phrase"]
+        constraints = [
+            required_text_constraint("synonym", "phrase"),
+            required_text_constraint("synonym", "terms"),
+            models.UniqueConstraint(
+                Lower("phrase"),
+                name="synonym_phrase_unique",
+                violation_error_message=_("This phrase already has synonyms."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(phrase__contains=","),
+                name="synonym_phrase_single",
+                violation_error_message=_(
+                    "Give one phrase per row; put alternatives in the terms."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.phrase} → {self.terms}"

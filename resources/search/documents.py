@@ -1,0 +1,109 @@
+"""The text indexed for each service, gathered in a fixed number of queries."""
+
+from collections import defaultdict
+from dataclasses import astuple, dataclass
+
+from django.conf.locale import LANG_INFO
+
+from ..models import Attribute, Language, Service
+from .query import STOPWORDS, strip_accents, words
+
+# Longer text adds nothing to a search and would bloat the index.
+MAX_FIELD = 20_000
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str
+    topics: str
+    body: str
+    languages: str
+
+    def vocabulary(self) -> set[str]:
+        """Return the words worth offering as spelling corrections."""
+        return {
+            word
+            for field in astuple(self)
+            for word in words(field)
+            if word.isalpha() and 3 <= len(word) <= 30 and word not in STOPWORDS
+        }
+
+
+def _text(*parts: str) -> str:
+    text = "\n".join(part for part in parts if part)
+    return strip_accents(text[:MAX_FIELD])
+
+
+def language_labels(name: str, code: str) -> list[str]:
+    """Return what people may call a language: its name, English and native."""
+    labels = [name] if name else []
+    info = LANG_INFO.get(code.lower())
+    if info and "fallback" in info:
+        info = LANG_INFO.get(info["fallback"][0])
+    if info:
+        labels += [info["name"], info["name_local"]]
+    elif not name:
+        labels.append(code)
+    return list(dict.fromkeys(labels))
+
+
+def build(service_ids: list) -> dict:
+    """Return {service id: Document} for the public ones among these services.
+
+    Drafts, inactive and defunct services get no document: what the public
+    cannot see, it cannot find, and its words never become suggestions.
+    """
+    services = list(
+        Service.objects.published()
+        .filter(pk__in=service_ids)
+        .values_list(
+            "pk",
+            "name",
+            "alternate_name",
+            "description",
+            "eligibility_description",
+            "organization__name",
+            "organization__alternate_name",
+        )
+    )
+    if not services:
+        return {}
+    ids = [row[0] for row in services]
+
+    terms = defaultdict(list)
+    for service_id, term in (
+        Attribute.objects.for_entity("service")
+        .filter(link_id__in=ids, taxonomy_term__isnull=False)
+        .order_by("taxonomy_term__name")
+        .values_list("link_id", "taxonomy_term__name")
+    ):
+        terms[service_id].append(term)
+
+    languages = defaultdict(dict)  # insertion-ordered sets
+    for service_id, name, code in [
+        *Language.objects.filter(service_id__in=ids)
+        .order_by("name", "code")
+        .values_list("service_id", "name", "code"),
+        *Language.objects.filter(location__service_at_locations__service_id__in=ids)
+        .order_by("name", "code")
+        .values_list("location__service_at_locations__service_id", "name", "code"),
+    ]:
+        languages[service_id].update(dict.fromkeys(language_labels(name, code)))
+
+    return {
+        pk: Document(
+            name=_text(name, alternate_name),
+            topics=_text(organization, organization_alternate, *terms[pk]),
+            body=_text(description, eligibility),
+            languages=_text(*languages[pk]),
+        )
+        for (
+            pk,
+            name,
+            alternate_name,
+            description,
+            eligibility,
+            organization,
+            organization_alternate,
+        ) in services
+    }

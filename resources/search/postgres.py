@@ -1,0 +1,103 @@
+"""PostgreSQL: a stored, weighted tsvector with a GIN index; pg_trgm for typos."""
+
+import operator
+from functools import reduce
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connections
+from django.db.models import F, QuerySet
+
+from ..models import SearchEntry, SearchWord
+from .query import All, Any, Node, Phrase, Words
+
+CONFIG = "english"
+CANDIDATES = 20
+
+DOCUMENT = (
+    SearchVector("name", weight="A", config=CONFIG)
+    + SearchVector("topics", weight="B", config=CONFIG)
+    + SearchVector("body", weight="C", config=CONFIG)
+    + SearchVector("languages", weight="D", config=CONFIG)
+)
+
+
+def _query(node: Node):
+    match node:
+        case Words(found):
+            return SearchQuery(" ".join(found), search_type="websearch", config=CONFIG)
+        case Phrase(found):
+            text = '"' + " ".join(found) + '"'
+            return SearchQuery(text, search_type="websearch", config=CONFIG)
+        case Any(children):
+            return reduce(operator.or_, map(_query, children))
+        case All(children):
+            return reduce(operator.and_, map(_query, children))
+    raise TypeError(node)
+
+
+def search(queryset: QuerySet, positive: Node, negatives: list[Node]) -> QuerySet:
+    query = _query(positive)
+    for node in negatives:
+        query &= ~_query(node)
+    return queryset.filter(search_entry__vector=query).annotate(
+        rank=SearchRank(F("search_entry__vector"), query)
+    )
+
+
+def matching(node: Node) -> QuerySet:
+    """Return the entries that match `node`."""
+    return SearchEntry.objects.filter(vector=_query(node))
+
+
+def store(entries: QuerySet) -> None:
+    """Compute the stored vectors of freshly written entries."""
+    entries.update(vector=DOCUMENT)
+
+
+def known(found: set[str], using: str) -> set[str]:
+    """Return those of the words that some indexed service matches (stemmed)."""
+    found = sorted(found)
+    if not found:
+        return set()
+    exists = (
+        f"EXISTS (SELECT 1 FROM {SearchEntry._meta.db_table} "
+        f"WHERE vector @@ plainto_tsquery('{CONFIG}', %s))"
+    )
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join([exists] * len(found)), found)
+        row = cursor.fetchone()
+    return {word for word, hit in zip(found, row, strict=True) if hit}
+
+
+def candidates(found: set[str], using: str) -> dict[str, list[str]]:
+    """Return, for each word, the vocabulary words nearest it by trigrams.
+
+    One query; pg_trgm's `%` (similarity above 0.3) uses the GiST index.
+    """
+    table = SearchWord._meta.db_table
+    nearest = {word: [] for word in found}
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT typed.word, near.word
+            FROM unnest(%s::text[]) AS typed(word)
+            CROSS JOIN LATERAL (
+                SELECT vocabulary.word FROM {table} AS vocabulary
+                WHERE vocabulary.word %% typed.word
+                ORDER BY similarity(vocabulary.word, typed.word) DESC, vocabulary.word
+                LIMIT {CANDIDATES}
+            ) AS near
+            """,
+            [sorted(found)],
+        )
+        for word, candidate in cursor.fetchall():
+            nearest[word].append(candidate)
+    return nearest
+
+
+def install(using: str) -> None:
+    """Nothing to do: the migrations built the column and its index."""
+
+
+def rebuilt(using: str) -> None:
+    """Nothing to do: vectors are written with their entries."""

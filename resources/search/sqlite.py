@@ -1,0 +1,150 @@
+"""SQLite: an FTS5 table over the search entries, ranked by weighted bm25.
+
+The table is an external-content FTS5 index of `resources_searchentry`
+(rowid = entry id), kept in step by triggers, so every write to an entry,
+cascades included, reaches it. Migration 0005 runs `INSTALL`;
+`rebuild_index` runs it again (idempotent) and then rebuilds the index from
+the entries, which also repairs it should a later migration rebuild the
+entry table (SQLite drops a table's triggers with it). Changing the
+table's shape needs a migration that runs `UNINSTALL`, then `INSTALL`.
+"""
+
+from collections import defaultdict
+
+from django.db import connections
+from django.db.models import F, QuerySet
+from django.db.models.functions import Length
+
+from ..models import SearchEntry, SearchWord
+from .query import All, Any, Node, Phrase, Words
+
+TABLE = "resources_searchentry_fts"
+CONTENT = "resources_searchentry"
+COLUMNS = ("name", "topics", "body", "languages")
+# bm25 weights of COLUMNS, like PostgreSQL's A, B, C, D.
+WEIGHTS = (10.0, 5.0, 2.0, 1.0)
+
+_columns = ", ".join(COLUMNS)
+_new = ", ".join(f"new.{column}" for column in COLUMNS)
+_old = ", ".join(f"old.{column}" for column in COLUMNS)
+_delete = (
+    f"INSERT INTO {TABLE}({TABLE}, rowid, {_columns}) VALUES ('delete', old.id, {_old})"
+)
+_insert = f"INSERT INTO {TABLE}(rowid, {_columns}) VALUES (new.id, {_new})"
+
+INSTALL = [
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5({_columns}, "
+    f"content='{CONTENT}', content_rowid='id', "
+    "tokenize='porter unicode61 remove_diacritics 2')",
+    f"CREATE TRIGGER IF NOT EXISTS {TABLE}_insert AFTER INSERT ON {CONTENT} "
+    f"BEGIN {_insert}; END",
+    f"CREATE TRIGGER IF NOT EXISTS {TABLE}_delete AFTER DELETE ON {CONTENT} "
+    f"BEGIN {_delete}; END",
+    f"CREATE TRIGGER IF NOT EXISTS {TABLE}_update AFTER UPDATE ON {CONTENT} "
+    f"BEGIN {_delete}; {_insert}; END",
+    # The `rank` column then gives the weighted score (lower is better).
+    f"INSERT INTO {TABLE}({TABLE}, rank) "
+    f"VALUES ('rank', 'bm25({', '.join(map(str, WEIGHTS))})')",
+]
+UNINSTALL = [
+    f"DROP TRIGGER IF EXISTS {TABLE}_insert",
+    f"DROP TRIGGER IF EXISTS {TABLE}_delete",
+    f"DROP TRIGGER IF EXISTS {TABLE}_update",
+    f"DROP TABLE IF EXISTS {TABLE}",
+]
+
+
+def _match(node: Node) -> str:
+    # Words hold only letters and digits (see query.words), so quoting each
+    # one makes it a plain FTS5 string: no operator, column filter or prefix.
+    match node:
+        case Words(found):
+            quoted = " AND ".join(f'"{word}"' for word in found)
+            return f"({quoted})"
+        case Phrase(found):
+            return '"' + " ".join(found) + '"'
+        case Any(children):
+            return "(" + " OR ".join(map(_match, children)) + ")"
+        case All(children):
+            return "(" + " AND ".join(map(_match, children)) + ")"
+    raise TypeError(node)
+
+
+def search(queryset: QuerySet, positive: Node, negatives: list[Node]) -> QuerySet:
+    expression = _match(positive)
+    if negatives:
+        expression = f"{expression} NOT {_match(Any(tuple(negatives)))}"
+    return queryset.filter(search_entry__fts__document__match=expression).annotate(
+        rank=-F("search_entry__fts__bm25")
+    )
+
+
+def matching(node: Node) -> QuerySet:
+    """Return the entries that match `node`."""
+    return SearchEntry.objects.filter(fts__document__match=_match(node))
+
+
+def store(entries: QuerySet) -> None:
+    """Nothing to do: the triggers have indexed the entries."""
+
+
+def known(found: set[str], using: str) -> set[str]:
+    """Return those of the words that some indexed service matches (stemmed)."""
+    found = sorted(found)
+    if not found:
+        return set()
+    exists = f"EXISTS (SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH %s)"
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join([exists] * len(found)), [f'"{w}"' for w in found]
+        )
+        row = cursor.fetchone()
+    return {word for word, hit in zip(found, row, strict=True) if hit}
+
+
+def candidates(found: set[str], using: str) -> dict[str, list[str]]:
+    """Return, for each word, the vocabulary words that could be near it.
+
+    `query.closest` scores them (rapidfuzz, in C); SQLite can only narrow
+    them down by length: at the cutoffs used, a word half or twice as long
+    is never close enough.
+    """
+    shortest = min(map(len, found)) // 2
+    longest = max(map(len, found)) * 2
+    vocabulary = (
+        SearchWord.objects.using(using)
+        .alias(length=Length("word"))
+        .filter(length__range=(shortest, longest))
+        .values_list("word", flat=True)
+    )
+    by_length = defaultdict(list)
+    for word in vocabulary:
+        by_length[len(word)].append(word)
+    return {
+        word: [
+            near
+            for length in range(len(word) // 2, len(word) * 2 + 1)
+            for near in by_length[length]
+        ]
+        for word in found
+    }
+
+
+def install(using: str) -> None:
+    """Create the FTS5 table and its triggers where missing."""
+    with connections[using].cursor() as cursor:
+        for statement in INSTALL:
+            cursor.execute(statement)
+
+
+def rebuilt(using: str) -> None:
+    """Re-read every entry into the FTS5 index, compact it, refresh statistics.
+
+    Without statistics SQLite guesses that few services are published and
+    may probe the full-text index once per service instead of reading its
+    matches: ANALYZE lets it start from the FTS5 table.
+    """
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')")
+        cursor.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')")
+        cursor.execute("ANALYZE")

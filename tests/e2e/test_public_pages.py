@@ -1,0 +1,68 @@
+"""Every public page, in English and Spanish, on a small phone and a desktop."""
+
+import pytest
+
+from resources.models import Service
+
+WIDTHS = [320, 1280]
+
+
+def public_paths() -> list[str]:
+    services = list(Service.objects.published().order_by("name")[:3])
+    ids = ",".join(str(service.pk) for service in services)
+    return [
+        "/",
+        "/services/",
+        "/services/?q=testing&category=health&access=free",
+        "/categories/housing/",
+        services[0].get_absolute_url(),
+        f"/list/?s={ids}",
+        "/browse-safely/",
+        f"/services/{services[0].pk}/report/",
+    ]
+
+
+@pytest.mark.parametrize("prefix", ["", "/es"], ids=["en", "es"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_pages_stay_private_and_fit_the_screen(visit, demo, prefix, width):
+    session = visit(width=width)
+    for path in public_paths():
+        session.open(prefix + path)
+        lang = session.page.get_attribute("html", "lang")
+        assert lang == ("es" if prefix else "en"), path
+        scroll = session.page.evaluate("document.documentElement.scrollWidth")
+        assert scroll <= width, f"{path} scrolls sideways at {width}px"
+    assert session.foreign_requests() == []
+    assert session.failed == []
+    # The report form is the only page that may set the CSRF cookie.
+    cookies = {cookie["name"] for cookie in session.context.cookies()}
+    assert cookies <= {"csrftoken"}
+    assert [e for e in session.console_errors if "Content Security" in e] == []
+
+
+@pytest.mark.parametrize("prefix", ["", "/es"], ids=["en", "es"])
+def test_no_cookie_on_any_page_but_the_form(visit, demo, prefix):
+    session = visit()
+    for path in public_paths()[:-1]:
+        session.open(prefix + path)
+    assert session.context.cookies() == []
+
+
+@pytest.mark.parametrize("prefix", ["", "/es"], ids=["en", "es"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_pages_have_no_wcag_violations(visit, demo, prefix, width):
+    session = visit(width=width, bypass_csp=True)  # to inject axe-core
+    for path in public_paths():
+        session.open(prefix + path)
+        assert session.axe_violations() == [], prefix + path
+
+
+def test_pages_work_without_javascript(browser, live_server, demo):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/services/")
+    page.fill("#id_q", "shelter")
+    page.click("button[type=submit] >> nth=0")
+    assert "q=shelter" in page.url
+    assert page.locator(".card").count() >= 1
+    context.close()

@@ -1,0 +1,66 @@
+"""The quick exit leaves at once, and Back does not come back."""
+
+NEUTRAL = "https://www.weather.gov/"
+
+
+def neutral_site(session):
+    """Stand in for the neutral site: this machine reaches no other origin."""
+    session.page.route(
+        NEUTRAL + "**",
+        lambda route: route.fulfill(
+            body="<title>Weather</title><h1>Forecast</h1>", content_type="text/html"
+        ),
+    )
+
+
+def assert_left_for_good(session):
+    session.page.wait_for_url(NEUTRAL + "**")
+    assert session.page.title() == "Weather"
+    session.page.go_back()
+    assert not session.page.url.startswith(session.base)
+
+
+def test_exit_button(visit, demo):
+    session = visit()
+    neutral_site(session)
+    session.open("/services/?q=shelter")
+    session.page.click("#quick-exit")
+    assert_left_for_good(session)
+
+
+def test_pressing_shift_three_times(visit, demo):
+    session = visit(width=320)
+    neutral_site(session)
+    session.open("/browse-safely/")
+    for _ in range(3):
+        session.page.keyboard.press("Shift")
+    assert_left_for_good(session)
+
+
+def test_two_presses_do_not_exit(visit, demo):
+    session = visit()
+    session.open("/")
+    session.page.keyboard.press("Shift")
+    session.page.keyboard.press("Shift")
+    session.page.keyboard.press("a")
+    session.page.keyboard.press("Shift")
+    assert session.page.url.startswith(session.base)
+
+
+def test_skip_link_reaches_the_exit_button(visit, demo):
+    session = visit()
+    session.open("/")
+    session.page.keyboard.press("Tab")
+    assert session.page.evaluate("document.activeElement.textContent").strip()
+    session.page.keyboard.press("Enter")
+    session.page.keyboard.press("Tab")
+    focused = session.page.evaluate("document.activeElement.id")
+    assert focused in ("quick-exit", "")
+
+
+def test_without_javascript_the_button_is_a_plain_link(browser, live_server, demo):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    assert page.get_attribute("#quick-exit", "href") == NEUTRAL
+    context.close()

@@ -1,0 +1,93 @@
+"""Privacy by default: headers, no cookies, nothing from other origins."""
+
+import pytest
+from django.urls import reverse
+
+from .factories import make_service
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def public_urls():
+    service = make_service()
+    return [
+        reverse("resources:home"),
+        reverse("resources:service-list") + "?q=help&near=06103",
+        service.get_absolute_url(),
+        service.organization.get_absolute_url(),
+        reverse("resources:category-detail", args=["housing"]),
+        reverse("resources:browse-safely"),
+        reverse("resources:client-list") + f"?s={service.pk}",
+        "/es/",
+        "/es/services/",
+    ]
+
+
+def test_public_pages_set_no_cookie(client, public_urls):
+    for url in public_urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.cookies == {}, url
+        assert "Set-Cookie" not in response.headers, url
+
+
+def test_security_headers(client, public_urls):
+    for url in public_urls:
+        headers = client.get(url).headers
+        assert headers["Referrer-Policy"] == "no-referrer"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_content_security_policy_allows_only_this_origin(client):
+    policy = client.get(reverse("resources:home")).headers["Content-Security-Policy"]
+    directives = {
+        part.split()[0]: part.split()[1:] for part in policy.split("; ") if part
+    }
+    assert directives["default-src"] == ["'self'"]
+    assert directives["script-src"][0] == "'self'"
+    assert all(v.startswith("'nonce-") for v in directives["script-src"][1:])
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert "'unsafe-inline'" not in policy
+    assert "http" not in policy
+
+
+def test_pages_reference_no_other_origin(client, public_urls):
+    for url in public_urls:
+        html = client.get(url).content.decode()
+        for attribute in ('src="http', "src='http", 'href="//', "url(http"):
+            assert attribute not in html, url
+        assert "<script>" not in html, url  # only our files, no inline code
+
+
+def test_hsts_in_production(settings, client):
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_SSL_REDIRECT = False
+    response = client.get(reverse("resources:home"), secure=True)
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_gunicorn_access_log_records_no_address_agent_or_query():
+    from pathlib import Path
+
+    namespace = {}
+    source = Path(__file__).resolve().parents[1] / "gunicorn.conf.py"
+    exec(source.read_text(), namespace)  # noqa: S102 - our own config file
+    log_format = namespace["access_log_format"]
+    for field in ("%(h)s", "%(a)s", "%(r)s", "%(q)s", "%(f)s", "%(u)s"):
+        assert field not in log_format
+    assert "%(U)s" in log_format  # the path, without the query string
+
+
+def test_quick_exit_and_crisis_lines_on_every_page(client, public_urls, settings):
+    settings.DIRECTORY_QUICK_EXIT_URL = "https://neutral.example/"
+    for url in public_urls:
+        html = client.get(url).content.decode()
+        assert (
+            'id="quick-exit" class="quick-exit" href="https://neutral.example/"' in html
+        )
+        assert 'href="#quick-exit"' in html
+        assert 'href="tel:988"' in html
+        assert 'href="tel:+18883737888"' in html
