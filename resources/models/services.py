@@ -88,13 +88,23 @@ class ServiceQuerySet(models.QuerySet):
         """Fetch what a list of services shows, in a fixed number of queries."""
         from .locations import ServiceAtLocation
 
-        return self.select_related("organization").prefetch_related(
-            _attributes_prefetch(),
-            "phones",
-            Prefetch(
-                "service_at_locations",
-                queryset=ServiceAtLocation.objects.select_related("location"),
-            ),
+        from .contacts import Phone
+
+        # A card shows one phone: the first, as a subquery, not a prefetch.
+        first_phone = Phone.objects.filter(service=OuterRef("pk")).order_by("pk")
+        return (
+            self.select_related("organization")
+            .annotate(
+                phone_number=Subquery(first_phone.values("number")[:1]),
+                phone_type=Subquery(first_phone.values("type")[:1]),
+            )
+            .prefetch_related(
+                _attributes_prefetch(),
+                Prefetch(
+                    "service_at_locations",
+                    queryset=ServiceAtLocation.objects.select_related("location"),
+                ),
+            )
         )
 
     def for_detail(self) -> "ServiceQuerySet":
@@ -315,6 +325,14 @@ class Service(HSDSModel):
 
     def get_absolute_url(self):
         return reverse("resources:service-detail", args=[self.pk])
+
+    @property
+    def card_phone(self):
+        """Return the phone a result card shows (see `for_listing`), or None."""
+        from .contacts import Phone
+
+        number = getattr(self, "phone_number", None)
+        return Phone(number=number, type=self.phone_type or "") if number else None
 
     @property
     def is_public(self) -> bool:
