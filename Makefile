@@ -42,6 +42,7 @@ $(VENV)/.system: package.json package-lock.json | $(PY)
 run: $(VENV)/.runtime
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input -v 0
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo_data --demo-login
+	DJANGO_DEBUG=1 $(PY) manage.py rebuild_indexes
 	@echo
 	@echo "  The directory:  http://$(HOST):$(PORT)/"
 	@echo "  The admin:      http://$(HOST):$(PORT)/admin/  (logins above)"

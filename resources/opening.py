@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import dateformat
+from django.utils import dateformat, formats
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
@@ -70,7 +70,7 @@ def _day_and_time(moment: dt.datetime, now: dt.datetime) -> str:
         return _("tomorrow %(time)s") % {"time": _time(moment)}
     if moment - now < dt.timedelta(days=7):
         return f"{DAY_NAMES[moment.weekday()]} {_time(moment)}"
-    return dateformat.format(moment, "M j") + f" {_time(moment)}"
+    return f"{formats.date_format(moment, 'MONTH_DAY_FORMAT')} {_time(moment)}"
 
 
 def describe(service: Service, at: dt.datetime) -> dict:

@@ -56,7 +56,9 @@ def category_codes() -> set[str]:
 
 def row_counts() -> dict[str, int]:
     return {
-        model._meta.label: model._default_manager.count() for model in apps.get_models()
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.managed  # e.g. SQLite's full-text table exists only there
     }
 
 

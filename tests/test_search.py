@@ -681,3 +681,10 @@ def test_long_queries_are_cut_to_a_few_terms():
     query = Query.parse("x or " * 100 + "y " * 100)
 
     assert sum(len(group) for group in query.groups) == 16
+
+
+def test_punctuated_words_are_found_on_both_databases(indexed):
+    indexed(name="24/7 crisis line", description="Walk-in, no-ID testing.")
+    assert names("24/7") == ["24/7 crisis line"]
+    assert names('"24/7 crisis"') == ["24/7 crisis line"]
+    assert names("walk-in") == ["24/7 crisis line"]

@@ -86,9 +86,8 @@ class ServiceQuerySet(models.QuerySet):
 
     def for_listing(self) -> "ServiceQuerySet":
         """Fetch what a list of services shows, in a fixed number of queries."""
-        from .locations import ServiceAtLocation
-
         from .contacts import Phone
+        from .locations import ServiceAtLocation
 
         # A card shows one phone: the first, as a subquery, not a prefetch.
         first_phone = Phone.objects.filter(service=OuterRef("pk")).order_by("pk")

@@ -6,7 +6,7 @@ from dataclasses import astuple, dataclass
 from django.conf.locale import LANG_INFO
 
 from ..models import Attribute, Language, Service
-from .query import STOPWORDS, strip_accents, words
+from .query import STOPWORDS, words
 
 # Longer text adds nothing to a search and would bloat the index.
 MAX_FIELD = 20_000
@@ -30,8 +30,13 @@ class Document:
 
 
 def _text(*parts: str) -> str:
+    """Return the parts as the words a query is split into, one space apart.
+
+    Both sides see the same words that way: PostgreSQL's parser would keep
+    "24/7" or "walk-in" whole, while a query splits them.
+    """
     text = "\n".join(part for part in parts if part)
-    return strip_accents(text[:MAX_FIELD])
+    return " ".join(words(text[:MAX_FIELD]))
 
 
 def language_labels(name: str, code: str) -> list[str]:

@@ -70,3 +70,12 @@ def directions_url(address) -> str:
         if part
     )
     return "https://www.openstreetmap.org/search?" + urlencode({"query": destination})
+
+
+@register.filter
+def language_name(language) -> str:
+    """Name a listing's language in the reader's language when Django knows it."""
+    try:
+        return translation.get_language_info(language.code.lower())["name_translated"]
+    except KeyError:
+        return language.name or language.code
