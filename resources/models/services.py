@@ -362,7 +362,7 @@ class RequiredDocument(HSDSModel):
     service = models.ForeignKey(
         Service, on_delete=models.CASCADE, related_name="required_documents"
     )
-    document = models.CharField(max_length=255, blank=True, default="")
+    document = models.TextField(blank=True, default="")
     uri = models.URLField(max_length=500, blank=True, default="")
 
     history = HistoricalRecords()
