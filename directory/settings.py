@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "simple_history",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "resources",
 ]
 
@@ -214,5 +217,39 @@ LOGGING = {
     "loggers": {
         # The development server's request log would tie searches to IPs.
         "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
+    },
+}
+
+# The HSDS API (resources/api/): public, read-only, JSON only. No
+# authentication, so API requests never read a session or set a cookie;
+# `format` is an HSDS query parameter (json / ndjson), not DRF's override.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+    "URL_FORMAT_OVERRIDE": None,
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Open Referral HSDS 3.1 API",
+    "DESCRIPTION": "The directory's listings in the Human Services Data "
+    "Specification, read-only. Only published services; confidential "
+    "addresses are withheld.",
+    "VERSION": "3.1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # Swagger UI from our own static files (no CDN), without inline scripts.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Empty optional fields are left out of responses, so only the fields
+    # HSDS requires are marked required.
+    "COMPONENT_NO_READ_ONLY_REQUIRED": True,
+    "ENUM_NAME_OVERRIDES": {
+        "LocationTypeEnum": "resources.models.locations.LocationType"
     },
 }

@@ -7,7 +7,11 @@ admin.site.site_title = "Directory admin"
 admin.site.index_title = "Listings and taxonomy"
 
 urlpatterns = [
+    # HSDS data exchange pages for administrators, before the admin's catch-all.
+    path("admin/hsds/", include("resources.hsds.urls")),
     path("admin/", admin.site.urls),
+    # The HSDS API is language-neutral: outside i18n_patterns, no /es/ prefix.
+    path("api/", include("resources.api.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("resources.urls")),

@@ -11,6 +11,16 @@ def _plain_static_files(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Start every test in English: a request to /es/ switches the thread."""
+    from django.conf import settings
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def caseworker(db):
     from .factories import make_staff

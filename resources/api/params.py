@@ -1,0 +1,202 @@
+"""The HSDS API's query parameters: validated, documented, never a 500.
+
+Each list endpoint validates its parameters with one serializer; a bad value
+is a 400 whose JSON body names the parameter, e.g.
+``{"per_page": ["Ensure this value is less than or equal to 100."]}``.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
+
+from ..models import Organization, Taxonomy, TaxonomyTerm
+from .pagination import MAX_PER_PAGE
+
+
+class _Exists:
+    """Check that an id names an existing row, so a typo is a 400, not 0 rows."""
+
+    def __init__(self, model, message):
+        self.model, self.message = model, message
+
+    def __call__(self, value):
+        if value is not None and not self.model.objects.filter(pk=value).exists():
+            raise serializers.ValidationError(self.message)
+
+
+def _term_id():
+    return serializers.UUIDField(
+        required=False,
+        validators=[_Exists(TaxonomyTerm, _("No taxonomy term has this id."))],
+    )
+
+
+def _taxonomy_id():
+    return serializers.UUIDField(
+        required=False,
+        validators=[_Exists(Taxonomy, _("No taxonomy has this id."))],
+    )
+
+
+def _organization_id():
+    return serializers.UUIDField(
+        required=False,
+        validators=[_Exists(Organization, _("No organization has this id."))],
+    )
+
+
+class ListParameters(serializers.Serializer):
+    search = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    format = serializers.ChoiceField(
+        choices=("json", "ndjson"), required=False, default="json"
+    )
+
+
+class ServiceParameters(ListParameters):
+    taxonomy_term_id = _term_id()
+    taxonomy_id = _taxonomy_id()
+    organization_id = _organization_id()
+    modified_after = serializers.DateTimeField(required=False)
+    minimal = serializers.BooleanField(required=False, default=False)
+    full = serializers.BooleanField(required=False, default=False)
+    open_now = serializers.BooleanField(required=False, default=False)
+
+    def validate(self, data):
+        if data.get("minimal") and data.get("full"):
+            raise serializers.ValidationError(
+                {"minimal": [_("Ask for minimal or full, not both.")]}
+            )
+        return data
+
+
+class OrganizationParameters(ListParameters):
+    taxonomy_term_id = _term_id()
+    taxonomy_id = _taxonomy_id()
+    full = serializers.BooleanField(required=False, default=False)
+    full_service = serializers.BooleanField(required=False, default=False)
+
+
+class OrganizationDetailParameters(serializers.Serializer):
+    full_service = serializers.BooleanField(required=False, default=False)
+
+
+class TaxonomyTermParameters(ListParameters):
+    taxonomy_id = _taxonomy_id()
+    top_only = serializers.BooleanField(required=False, default=False)
+    parent_id = serializers.UUIDField(
+        required=False,
+        validators=[_Exists(TaxonomyTerm, _("No taxonomy term has this id."))],
+    )
+
+
+class ServiceAtLocationParameters(ListParameters):
+    taxonomy_term_id = _term_id()
+    taxonomy_id = _taxonomy_id()
+    organization_id = _organization_id()
+    modified_after = serializers.DateTimeField(required=False)
+    full = serializers.BooleanField(required=False, default=False)
+    postcode = serializers.CharField(required=False, max_length=20)
+    proximity = serializers.FloatField(
+        required=False, min_value=1, max_value=500_000, help_text=_("Metres.")
+    )
+
+    def validate(self, data):
+        if data.get("proximity") is not None and not data.get("postcode"):
+            raise serializers.ValidationError(
+                {"proximity": [_("Give a postcode to measure the proximity from.")]}
+            )
+        return data
+
+
+# OpenAPI documentation of the parameters ---------------------------------------
+
+
+def _query(name, type_, description, **extra):
+    return OpenApiParameter(
+        name, type_, OpenApiParameter.QUERY, description=description, **extra
+    )
+
+
+SEARCH = _query("search", OpenApiTypes.STR, "Full text search.")
+PAGE = _query(
+    "page",
+    {"type": "integer", "minimum": 1, "maximum": 10**9},
+    "Page number of paginated result, from 1.",
+)
+PER_PAGE = _query(
+    "per_page",
+    {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+    f"Number of results in one page (at most {MAX_PER_PAGE}).",
+)
+FORMAT = _query(
+    "format",
+    OpenApiTypes.STR,
+    "`json` (default) or `ndjson`: every matching result, one JSON object "
+    "per line, without pagination.",
+    enum=["json", "ndjson"],
+)
+TAXONOMY_TERM_ID = _query(
+    "taxonomy_term_id", OpenApiTypes.UUID, "Records with this taxonomy term."
+)
+TAXONOMY_ID = _query(
+    "taxonomy_id", OpenApiTypes.UUID, "Records with any term of this taxonomy."
+)
+ORGANIZATION_ID = _query(
+    "organization_id", OpenApiTypes.UUID, "Services of this organization."
+)
+MODIFIED_AFTER = _query(
+    "modified_after",
+    OpenApiTypes.DATETIME,
+    "Services modified on or after this date and time (ISO 8601).",
+)
+MINIMAL = _query(
+    "minimal",
+    OpenApiTypes.BOOL,
+    "Only id, name, status and last_modified of each service.",
+)
+FULL = _query("full", OpenApiTypes.BOOL, "Fully nested records.")
+FULL_SERVICE = _query(
+    "full_service", OpenApiTypes.BOOL, "Fully nested services in the organization."
+)
+TOP_ONLY = _query("top_only", OpenApiTypes.BOOL, "Only terms without a parent.")
+PARENT_ID = _query("parent_id", OpenApiTypes.UUID, "Only children of this term.")
+POSTCODE = _query(
+    "postcode",
+    OpenApiTypes.STR,
+    "Locations with this postcode; with proximity, the centre of this US ZIP code.",
+)
+PROXIMITY = _query(
+    "proximity",
+    {"type": "number", "minimum": 1, "maximum": 500000},
+    "Locations within this many metres of the postcode's centre.",
+)
+
+# Extensions: the search page's filters (resources.filters.ServiceFilter).
+EXTENSIONS = [
+    _query("category", OpenApiTypes.STR, "Extension: a category code."),
+    _query(
+        "access",
+        {"type": "array", "items": {"type": "string"}},
+        "Extension: access attribute codes (free, walk-in, ...); all must hold.",
+        explode=True,
+    ),
+    _query("language", OpenApiTypes.STR, "Extension: an ISO 639 language code."),
+    _query(
+        "age",
+        {"type": "integer", "minimum": 0, "maximum": 120},
+        "Extension: an age the service accepts.",
+    ),
+    _query("open_now", OpenApiTypes.BOOL, "Extension: open now."),
+    _query(
+        "open_at",
+        OpenApiTypes.STR,
+        "Extension: open at this local date and time (2026-12-01T14:30).",
+    ),
+    _query("near", OpenApiTypes.STR, "Extension: a US ZIP code, or lat,lon."),
+    _query(
+        "radius",
+        {"type": "number", "minimum": 0.1, "maximum": 200},
+        "Extension: miles from `near` (default 10).",
+    ),
+]

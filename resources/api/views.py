@@ -1,0 +1,527 @@
+"""The HSDS 3.1 API: read-only, public, published data only.
+
+Every view starts from `queries.visible_*()` (published services and what
+hangs off them). Lists use the HSDS page envelope; `format=ndjson` streams
+every match instead, one object per line, fetched in batches so memory stays
+flat whatever the size of the directory.
+"""
+
+import json
+import uuid
+from itertools import batched
+
+from django.db.models import Q
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, permissions, viewsets
+from rest_framework.response import Response
+from rest_framework.utils.encoders import JSONEncoder
+from rest_framework.views import APIView
+
+from .. import geo
+from ..filters import ServiceFilter
+from ..models import Attribute, Location, Taxonomy
+from . import params, queries, serializers
+from .pagination import HSDSPagination
+
+NDJSON = "application/x-ndjson"
+STREAM_BATCH = 200
+PROFILE_URL = "https://docs.openreferral.org/en/latest/hsds/overview.html"
+ERROR = OpenApiResponse(
+    description="A parameter is invalid; the body maps each bad parameter "
+    "to its messages."
+)
+STREAM = OpenApiResponse(
+    response=OpenApiTypes.STR,
+    description="With format=ndjson: every match, one JSON object per line.",
+)
+NOT_FOUND = OpenApiResponse(description="No published record has this id.")
+
+
+class HSDSViewMixin:
+    """Public, read-only, no session or cookie, UUID ids (a bad one is a 404)."""
+
+    authentication_classes = ()
+    permission_classes = (permissions.AllowAny,)
+    pagination_class = HSDSPagination
+    lookup_value_regex = "[^/]+"
+    parameters_class = params.ListParameters
+
+    def parameters(self) -> dict:
+        """Validate this request's query parameters; a bad one is a 400."""
+        if not hasattr(self, "_parameters"):
+            checked = self.parameters_class(data=self.request.query_params)
+            checked.is_valid(raise_exception=True)
+            self._parameters = checked.validated_data
+        return self._parameters
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        if self.parameters().get("format") == "ndjson":
+            return self.stream(queryset)
+        page = self.paginate_queryset(self.fetch(queryset))
+        self.prepare(page)
+        data = self.get_serializer(page, many=True).data
+        return self.get_paginated_response(data)
+
+    def retrieve(self, request, *args, **kwargs):
+        obj = self.get_object()
+        self.prepare([obj])
+        return Response(self.get_serializer(obj).data)
+
+    def get_object(self):
+        try:
+            pk = uuid.UUID(self.kwargs["pk"])
+        except ValueError:
+            raise exceptions.NotFound() from None
+        obj = self.fetch(self.get_queryset().filter(pk=pk)).first()
+        if obj is None:
+            raise exceptions.NotFound()
+        return obj
+
+    def fetch(self, queryset):
+        """Add everything the response nests to `queryset`, prefetched."""
+        return queryset
+
+    def prepare(self, objects) -> None:
+        """Attach what prefetching cannot (the metadata change log)."""
+
+    def stream(self, queryset) -> StreamingHttpResponse:
+        """Stream every match as NDJSON, a batch of records at a time."""
+        ids = queryset.values_list("pk", flat=True)
+        model = queryset.model
+        serializer_class = self.get_serializer_class()
+        context = self.get_serializer_context()
+
+        def lines():
+            for chunk in batched(ids.iterator(chunk_size=STREAM_BATCH), STREAM_BATCH):
+                objects = list(self.fetch(model.objects.filter(pk__in=chunk)))
+                self.prepare(objects)
+                by_pk = {obj.pk: obj for obj in objects}
+                for pk in chunk:
+                    data = serializer_class(by_pk[pk], context=context).data
+                    yield json.dumps(data, cls=JSONEncoder, ensure_ascii=False) + "\n"
+
+        response = StreamingHttpResponse(lines(), content_type=NDJSON)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def _term_filter(queryset, entity: str, data: dict, *, field: str = "pk"):
+    """Keep records carrying the term, or any term of the taxonomy, asked for."""
+    attributes = Attribute.objects.for_entity(entity)
+    if data.get("taxonomy_term_id"):
+        queryset = queryset.filter(
+            **{
+                f"{field}__in": attributes.filter(
+                    taxonomy_term_id=data["taxonomy_term_id"]
+                ).values("link_id")
+            }
+        )
+    if data.get("taxonomy_id"):
+        queryset = queryset.filter(
+            **{
+                f"{field}__in": attributes.filter(
+                    taxonomy_term__taxonomy_detail_id=data["taxonomy_id"]
+                ).values("link_id")
+            }
+        )
+    return queryset
+
+
+# Services --------------------------------------------------------------------
+
+SERVICE_LIST_PARAMETERS = [
+    params.SEARCH,
+    params.PAGE,
+    params.PER_PAGE,
+    params.FORMAT,
+    params.TAXONOMY_TERM_ID,
+    params.TAXONOMY_ID,
+    params.ORGANIZATION_ID,
+    params.MODIFIED_AFTER,
+    params.MINIMAL,
+    params.FULL,
+    *params.EXTENSIONS,
+]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Paginated list of services",
+        parameters=SERVICE_LIST_PARAMETERS,
+        responses={
+            (200, "application/json"): serializers.ServiceListSerializer(many=True),
+            (200, NDJSON): STREAM,
+            400: ERROR,
+        },
+    ),
+    retrieve=extend_schema(
+        summary="A fully nested service",
+        responses={200: serializers.ServiceSerializer, 404: NOT_FOUND},
+    ),
+)
+class ServiceViewSet(HSDSViewMixin, viewsets.ReadOnlyModelViewSet):
+    parameters_class = params.ServiceParameters
+
+    def get_queryset(self):
+        return queries.visible_services()
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        data = self.parameters()
+        queryset, ordered = self.search_page_filters(queryset, data)
+        if data.get("organization_id"):
+            queryset = queryset.filter(organization_id=data["organization_id"])
+        if data.get("modified_after"):
+            queryset = queryset.filter(last_modified__gte=data["modified_after"])
+        queryset = _term_filter(queryset, "service", data)
+        return queryset if ordered else queryset.order_by("name", "pk")
+
+    def search_page_filters(self, queryset, data):
+        """Apply the search page's FilterSet: `search` is its `q`."""
+        query = self.request.query_params.copy()
+        for name in ("search", "open_now", "organization", "page", "format"):
+            query.pop(name, None)
+        if data.get("search"):
+            query["q"] = data["search"]
+        if data.get("open_now"):
+            query["open_now"] = "true"
+        filterset = ServiceFilter(data=query, queryset=queryset, request=self.request)
+        if not filterset.is_valid():
+            errors = {
+                ("search" if name == "q" else name): messages
+                for name, messages in filterset.errors.items()
+            }
+            raise exceptions.ValidationError(errors)
+        cleaned = filterset.form.cleaned_data
+        ordered = bool(cleaned.get("near") or (cleaned.get("q") or "").strip())
+        return filterset.qs, ordered
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return serializers.ServiceSerializer
+        data = self.parameters()
+        if data.get("minimal"):
+            return serializers.ServiceMinimalSerializer
+        if data.get("full") or data.get("format") == "ndjson":
+            return serializers.ServiceSerializer
+        return serializers.ServiceListSerializer
+
+    def fetch(self, queryset):
+        if self.get_serializer_class() is serializers.ServiceSerializer:
+            return queries.full_services(queryset)
+        return queries.listed_services(queryset)
+
+    def prepare(self, objects):
+        if self.get_serializer_class() is serializers.ServiceSerializer:
+            queries.attach_metadata(objects)
+
+
+# Organizations ---------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Paginated list of organizations",
+        parameters=[
+            params.SEARCH,
+            params.FULL_SERVICE,
+            params.FULL,
+            params.TAXONOMY_TERM_ID,
+            params.TAXONOMY_ID,
+            params.PAGE,
+            params.PER_PAGE,
+            params.FORMAT,
+        ],
+        responses={
+            (200, "application/json"): serializers.OrganizationListSerializer(
+                many=True
+            ),
+            (200, NDJSON): STREAM,
+            400: ERROR,
+        },
+    ),
+    retrieve=extend_schema(
+        summary="A fully nested organization",
+        parameters=[params.FULL_SERVICE],
+        responses={
+            200: serializers.OrganizationDetailSerializer,
+            400: ERROR,
+            404: NOT_FOUND,
+        },
+    ),
+)
+class OrganizationViewSet(HSDSViewMixin, viewsets.ReadOnlyModelViewSet):
+    parameters_class = params.OrganizationParameters
+
+    def get_queryset(self):
+        return queries.organizations_queryset()
+
+    def parameters(self):
+        if self.action == "retrieve":
+            self.parameters_class = params.OrganizationDetailParameters
+        return super().parameters()
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        data = self.parameters()
+        if data.get("search"):
+            queryset = queryset.filter(
+                Q(name__icontains=data["search"])
+                | Q(alternate_name__icontains=data["search"])
+            )
+        # Carrying the term itself, or through one of its published services.
+        if data.get("taxonomy_term_id") or data.get("taxonomy_id"):
+            own = _term_filter(queryset, "organization", data)
+            services = _term_filter(queries.visible_services(), "service", data)
+            queryset = queryset.filter(
+                Q(pk__in=own.values("pk"))
+                | Q(pk__in=services.values("organization_id"))
+            )
+        return queryset
+
+    def full(self) -> bool:
+        data = self.parameters()
+        return self.action == "retrieve" or bool(
+            data.get("full")
+            or data.get("full_service")
+            or data.get("format") == "ndjson"
+        )
+
+    def get_serializer_class(self):
+        if self.full():
+            return serializers.OrganizationDetailSerializer
+        return serializers.OrganizationListSerializer
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["full_service"] = self.parameters().get("full_service", False)
+        return context
+
+    def fetch(self, queryset):
+        if not self.full():
+            return queryset
+        full_service = self.parameters().get("full_service", False)
+        return queries.full_organizations(queryset, full_services=full_service)
+
+    def prepare(self, objects):
+        if self.full():
+            queries.attach_metadata(objects)
+            if self.parameters().get("full_service"):
+                services = [s for o in objects for s in o.hsds_services]
+                queries.attach_metadata(services)
+
+
+# Taxonomies ------------------------------------------------------------------
+
+SIMPLE_LIST = [params.SEARCH, params.PAGE, params.PER_PAGE, params.FORMAT]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Paginated list of taxonomies",
+        parameters=SIMPLE_LIST,
+        responses={
+            (200, "application/json"): serializers.TaxonomySerializer(many=True),
+            (200, NDJSON): STREAM,
+            400: ERROR,
+        },
+    ),
+    retrieve=extend_schema(
+        summary="A taxonomy",
+        responses={200: serializers.TaxonomySerializer, 404: NOT_FOUND},
+    ),
+)
+class TaxonomyViewSet(HSDSViewMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.TaxonomySerializer
+
+    def get_queryset(self):
+        return Taxonomy.objects.order_by("name", "pk")
+
+    def filter_queryset(self, queryset):
+        if self.action == "list" and (text := self.parameters().get("search")):
+            queryset = queryset.filter(
+                Q(name__icontains=text) | Q(description__icontains=text)
+            )
+        return queryset
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Paginated list of taxonomy terms",
+        parameters=[
+            *SIMPLE_LIST,
+            params.TAXONOMY_ID,
+            params.TOP_ONLY,
+            params.PARENT_ID,
+        ],
+        responses={
+            (200, "application/json"): serializers.TaxonomyTermSerializer(many=True),
+            (200, NDJSON): STREAM,
+            400: ERROR,
+        },
+    ),
+    retrieve=extend_schema(
+        summary="A taxonomy term",
+        responses={200: serializers.TaxonomyTermSerializer, 404: NOT_FOUND},
+    ),
+)
+class TaxonomyTermViewSet(HSDSViewMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.TaxonomyTermSerializer
+    parameters_class = params.TaxonomyTermParameters
+
+    def get_queryset(self):
+        return queries.terms_queryset()
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        data = self.parameters()
+        if text := data.get("search"):
+            queryset = queryset.filter(
+                Q(name__icontains=text)
+                | Q(code__icontains=text)
+                | Q(description__icontains=text)
+            )
+        if data.get("taxonomy_id"):
+            queryset = queryset.filter(taxonomy_detail_id=data["taxonomy_id"])
+        if data.get("top_only"):
+            queryset = queryset.filter(parent__isnull=True)
+        if data.get("parent_id"):
+            queryset = queryset.filter(parent_id=data["parent_id"])
+        return queryset
+
+    def fetch(self, queryset):
+        return queryset.select_related("taxonomy_detail")
+
+
+# Service at location ---------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Paginated list of services at locations",
+        parameters=[
+            params.SEARCH,
+            params.TAXONOMY_TERM_ID,
+            params.TAXONOMY_ID,
+            params.ORGANIZATION_ID,
+            params.MODIFIED_AFTER,
+            params.FULL,
+            params.PAGE,
+            params.PER_PAGE,
+            params.FORMAT,
+            params.POSTCODE,
+            params.PROXIMITY,
+        ],
+        responses={
+            (200, "application/json"): serializers.ServiceAtLocationListSerializer(
+                many=True
+            ),
+            (200, NDJSON): STREAM,
+            400: ERROR,
+        },
+    ),
+    retrieve=extend_schema(
+        summary="A fully nested service at location",
+        responses={200: serializers.ServiceAtLocationSerializer, 404: NOT_FOUND},
+    ),
+)
+class ServiceAtLocationViewSet(HSDSViewMixin, viewsets.ReadOnlyModelViewSet):
+    parameters_class = params.ServiceAtLocationParameters
+
+    def get_queryset(self):
+        return queries.visible_links().order_by("service__name", "pk")
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        data = self.parameters()
+        if data.get("search"):
+            from ..search import search_services
+
+            found = search_services(queries.visible_services(), data["search"])
+            queryset = queryset.filter(service__in=found.values("pk"))
+        if data.get("organization_id"):
+            queryset = queryset.filter(service__organization_id=data["organization_id"])
+        if data.get("modified_after"):
+            queryset = queryset.filter(
+                service__last_modified__gte=data["modified_after"]
+            )
+        queryset = _term_filter(queryset, "service", data, field="service_id")
+        if data.get("postcode"):
+            queryset = self.near_postcode(
+                queryset, data["postcode"], data.get("proximity")
+            )
+        return queryset
+
+    def near_postcode(self, queryset, postcode: str, metres: float | None):
+        """Locations with this postcode, or within `metres` of its centre."""
+        if metres is None:
+            return queryset.filter(
+                location__addresses__postal_code__iexact=postcode.strip()
+            ).distinct()
+        try:
+            point = geo.parse_near(postcode)
+        except geo.GeoError as error:
+            raise exceptions.ValidationError({"postcode": [str(error)]}) from None
+        miles = metres / 1609.344
+        min_lat, max_lat, min_lon, max_lon = geo.bounding_box(point, miles + 1)
+        candidates = Location.objects.filter(
+            latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon)
+        ).values_list("pk", "latitude", "longitude", "address_visibility")
+        near = []
+        for pk, lat, lon, visibility in candidates:
+            if visibility == Location.Visibility.CONFIDENTIAL:
+                # Measured from the rounded position, as everywhere public.
+                lat, lon = round(lat, 2), round(lon, 2)
+            if geo.distance_miles(point, geo.Point(lat, lon)) <= miles:
+                near.append(pk)
+        return queryset.filter(location_id__in=near)
+
+    def full(self) -> bool:
+        data = self.parameters()
+        return self.action == "retrieve" or bool(
+            data.get("full") or data.get("format") == "ndjson"
+        )
+
+    def get_serializer_class(self):
+        if self.full():
+            return serializers.ServiceAtLocationSerializer
+        return serializers.ServiceAtLocationListSerializer
+
+    def fetch(self, queryset):
+        if self.full():
+            return queries.full_links(queryset)
+        return queries.listed_links(queryset)
+
+    def prepare(self, objects):
+        if self.full():
+            queries.attach_metadata([link.service for link in objects])
+
+
+# The root ----------------------------------------------------------------------
+
+
+class RootView(APIView):
+    """`GET /api/`: which HSDS this is and where its OpenAPI document is."""
+
+    authentication_classes = ()
+    permission_classes = (permissions.AllowAny,)
+
+    @extend_schema(
+        summary="API meta information", responses={200: serializers.RootSerializer}
+    )
+    def get(self, request):
+        return Response(
+            {
+                "version": serializers.HSDS_VERSION,
+                "profile": PROFILE_URL,
+                "openapi_url": request.build_absolute_uri(reverse("api:schema")),
+            }
+        )

@@ -1,0 +1,244 @@
+"""Export the directory as HSDS: a CSV data package, JSON or NDJSON.
+
+- CSV: every HSDS table as its HSDS file (`services.csv`, ...) with the HSDS
+  columns plus our extensions, and a `datapackage.json` describing them,
+  in a folder or a .zip. Text cells that a spreadsheet would run as a
+  formula get a leading single quote (see `mapping.guard_cell`); our
+  importer removes exactly that quote again.
+- JSON: an array of fully nested services, as `GET /api/services/{id}`
+  returns them; NDJSON: the same, one service per line.
+
+A public export (the default) holds what the public API shows: published
+services and what hangs off them, confidential addresses withheld (no
+street lines, coordinates rounded to two decimals) and the change log only
+for services and organizations. A staff export (`public=False`) holds
+everything, drafts and confidential addresses included, and round-trips
+through the importer without loss.
+
+Rows are read in batches and written as they come, so memory stays flat.
+"""
+
+import csv
+import io
+import json
+import zipfile
+from collections import Counter
+from contextlib import ExitStack
+from itertools import batched
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from rest_framework.utils.encoders import JSONEncoder
+
+from ..api import queries
+from ..api.serializers import ServiceSerializer
+from ..models import Contact, Location, Phone, Service
+from . import mapping
+
+BATCH_SIZE = 200
+ROW_CHUNK = 2000
+FORMATS = ("csv", "json", "ndjson")
+
+
+# Which rows a public export holds ---------------------------------------------
+
+
+def _owned_by_visible(model, queryset: QuerySet) -> QuerySet:
+    """Keep rows none of whose owners is hidden from the public."""
+    services = queries.visible_services().values("pk")
+    owners = {
+        "service": services,
+        "location": queries.visible_locations().values("pk"),
+        "service_at_location": queries.visible_links().values("pk"),
+    }
+    if model is Phone:
+        owners["contact"] = _owned_by_visible(Contact, Contact.objects.all()).values(
+            "pk"
+        )
+    if model._meta.model_name == "language":
+        owners["phone"] = _owned_by_visible(Phone, Phone.objects.all()).values("pk")
+    for name, visible in owners.items():
+        try:
+            model._meta.get_field(name)
+        except Exception:  # noqa: BLE001 - the model has no such owner
+            continue
+        queryset = queryset.filter(
+            Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__in": visible})
+        )
+    return queryset
+
+
+def table_queryset(table: mapping.Table, *, public: bool) -> QuerySet:
+    """Return the rows of one HSDS table that this export holds."""
+    model = apps.get_model("resources", table.model)
+    queryset = model.objects.order_by("pk")
+    if not public:
+        return queryset
+    match table.name:
+        case "service":
+            return queries.visible_services().order_by("pk")
+        case "location":
+            return queries.visible_locations().order_by("pk")
+        case "service_at_location":
+            return queries.visible_links().order_by("pk")
+        case "attribute":
+            return queryset.filter(
+                Q(
+                    link_entity="service",
+                    link_id__in=queries.visible_services().values("pk"),
+                )
+                | Q(
+                    link_entity="location",
+                    link_id__in=queries.visible_locations().values("pk"),
+                )
+                | Q(link_entity__in=("organization", "taxonomy_term", "taxonomy"))
+            )
+        case "metadata":
+            return queryset.filter(
+                Q(
+                    resource_type="service",
+                    resource_id__in=queries.visible_services().values("pk"),
+                )
+                | Q(resource_type="organization")
+            )
+    return _owned_by_visible(model, queryset)
+
+
+def table_rows(table: mapping.Table, *, public: bool):
+    """Yield each exported row as {HSDS column: Python value}."""
+    queryset = table_queryset(table, public=public)
+    attnames = [column.attname for column in table.columns]
+    extra = []
+    if public and table.name == "address":
+        extra = ["location__address_visibility"]
+    for values in queryset.values(*attnames, *extra).iterator(chunk_size=ROW_CHUNK):
+        row = {column.name: values[column.attname] for column in table.columns}
+        if public and table.name == "location" and _confidential(values):
+            row["transportation"] = ""
+            for axis in ("latitude", "longitude"):
+                if row[axis] is not None:
+                    row[axis] = round(row[axis], 2)
+        if (
+            public
+            and table.name == "address"
+            and _confidential(
+                {"address_visibility": values["location__address_visibility"]}
+            )
+        ):
+            row.update(address_1="", address_2="", attention="")
+        yield row
+
+
+def _confidential(values: dict) -> bool:
+    return values.get("address_visibility") == Location.Visibility.CONFIDENTIAL
+
+
+# CSV data package ----------------------------------------------------------------
+
+
+def export_csv(out: Path, *, public: bool = True) -> Counter:
+    """Write the CSV data package to a folder, or to a .zip if `out` ends so."""
+    out = Path(out)
+    counts: Counter = Counter()
+    descriptor = mapping.datapackage_descriptor(
+        name="community-resource-directory",
+        title=f"{settings.DIRECTORY_NAME} (HSDS 3.1)",
+    )
+    with ExitStack() as stack:
+        if out.suffix.lower() == ".zip":
+            archive = stack.enter_context(
+                zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED)
+            )
+
+            def open_member(name):
+                # One member at a time: zipfile allows a single open writer.
+                return io.TextIOWrapper(
+                    archive.open(name, "w"), encoding="utf-8", newline=""
+                )
+        else:
+            out.mkdir(parents=True, exist_ok=True)
+
+            def open_member(name):
+                return open(out / name, "w", encoding="utf-8", newline="")
+
+        for table in mapping.TABLES:
+            with open_member(table.file) as handle:
+                writer = csv.writer(handle, lineterminator="\r\n")
+                writer.writerow(table.column_names)
+                for row in table_rows(table, public=public):
+                    writer.writerow(_cells(table, row))
+                    counts[table.file] += 1
+        with open_member("datapackage.json") as handle:
+            json.dump(descriptor, handle, indent=2)
+            handle.write("\n")
+    return counts
+
+
+def _cells(table: mapping.Table, row: dict) -> list[str]:
+    cells = []
+    for column in table.columns:
+        text = mapping.format_cell(column, row[column.name])
+        if column.type == mapping.STRING:
+            text = mapping.guard_cell(text)
+        cells.append(text)
+    return cells
+
+
+# JSON and NDJSON ---------------------------------------------------------------
+
+
+def service_documents(*, public: bool = True, queryset: QuerySet | None = None):
+    """Yield fully nested services, a batch of prefetched records at a time."""
+    services = (
+        queryset if queryset is not None else queries.visible_services(public=public)
+    )
+    ids = services.order_by("name", "pk").values_list("pk", flat=True)
+    context = {"staff": not public}
+    for chunk in batched(ids.iterator(chunk_size=BATCH_SIZE), BATCH_SIZE):
+        fetched = queries.full_services(
+            Service.objects.filter(pk__in=chunk), public=public
+        )
+        by_pk = {service.pk: service for service in fetched}
+        queries.attach_metadata(list(by_pk.values()))
+        for pk in chunk:
+            yield ServiceSerializer(by_pk[pk], context=context).data
+
+
+def _dumps(document) -> str:
+    return json.dumps(document, cls=JSONEncoder, ensure_ascii=False)
+
+
+def ndjson_lines(*, public: bool = True):
+    for document in service_documents(public=public):
+        yield _dumps(document) + "\n"
+
+
+def json_chunks(*, public: bool = True):
+    """Yield a JSON array of services piece by piece."""
+    yield "["
+    first = True
+    for document in service_documents(public=public):
+        yield ("\n" if first else ",\n") + _dumps(document)
+        first = False
+    yield "\n]\n"
+
+
+def export_json(out: Path, *, public: bool = True, ndjson: bool = False) -> int:
+    """Write services as a JSON array (or NDJSON); return how many."""
+    count = 0
+    with open(out, "w", encoding="utf-8") as handle:
+        chunks = ndjson_lines(public=public) if ndjson else json_chunks(public=public)
+        for chunk in chunks:
+            handle.write(chunk)
+            count += 1
+    return count - (0 if ndjson else 2)
+
+
+def export(out: Path, *, format: str, public: bool = True) -> Counter:
+    """Export in one of FORMATS; return counts of what was written."""
+    if format == "csv":
+        return export_csv(out, public=public)
+    count = export_json(out, public=public, ndjson=format == "ndjson")
+    return Counter({"services": count})

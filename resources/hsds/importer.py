@@ -1,0 +1,555 @@
+"""Import HSDS data: all or nothing, upsert by id, with a report of every fault.
+
+`import_hsds(path)` reads a CSV data package, a JSON file or NDJSON (see
+`sources`) in two streaming passes:
+
+1. check every row (types, required fields, enumerations, the database's
+   own limits) and collect the ids the input defines and refers to;
+2. inside one transaction, write the rows in batches: new ids are created,
+   known ids updated where a field differs, identical rows left alone.
+   Every change is logged as an HSDS `metadata` row and in the records'
+   history.
+
+Any fault rolls the whole import back, and the report lists file, row,
+field and reason for each. A reference to a row that exists neither in the
+input nor in the database is a fault too; with `lenient=True` a row whose
+required reference dangles is skipped, and a dangling optional reference
+(a location's organization, say) is dropped, each listed in the report.
+`dry_run=True` does everything, then rolls back.
+
+After a successful import, the derived rows of the services concerned
+(opening windows, the search index) are rebuilt, since bulk writes send no
+signals.
+"""
+
+import datetime as dt
+import resource
+import time
+import uuid
+from collections import Counter, defaultdict
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from ..derived import refresh_services
+from . import mapping
+from .sources import Record, SourceError, open_source
+
+BATCH_SIZE = 1000
+REFRESH_BATCH = 500
+MAX_ISSUES = 10_000
+ERROR, SKIPPED, NOTE = "error", "skipped", "note"
+
+
+@dataclass(frozen=True)
+class Issue:
+    level: str
+    file: str
+    row: int | str
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = ", ".join(
+            part
+            for part in (
+                self.file,
+                f"row {self.row}" if self.row != "" else "",
+                self.field,
+            )
+            if part
+        )
+        return f"{self.level.upper()}: {where}: {self.reason}"
+
+
+@dataclass
+class Report:
+    source: str = ""
+    dry_run: bool = False
+    issues: list[Issue] = field(default_factory=list)
+    dropped_issues: Counter = field(default_factory=Counter)
+    counts: dict = field(default_factory=lambda: defaultdict(Counter))
+    committed: bool = False
+    seconds: float = 0.0
+    peak_rss_mb: float = 0.0
+    service_ids: set = field(default_factory=set)
+
+    def add(self, level, file, row, field_name, reason) -> None:
+        if len(self.issues) >= MAX_ISSUES:
+            self.dropped_issues[level] += 1
+            return
+        self.issues.append(Issue(level, file, row, field_name, reason))
+
+    def of(self, level: str) -> list[Issue]:
+        return [issue for issue in self.issues if issue.level == level]
+
+    @property
+    def error_count(self) -> int:
+        return len(self.of(ERROR)) + self.dropped_issues[ERROR]
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    def summary(self) -> list[str]:
+        lines = []
+        for table in mapping.TABLES:
+            counts = self.counts.get(table.name)
+            if counts:
+                parts = ", ".join(
+                    f"{counts[key]} {key}"
+                    for key in ("created", "updated", "unchanged", "skipped")
+                    if counts[key]
+                )
+                lines.append(f"{table.file}: {parts}")
+        return lines
+
+    @property
+    def dropped(self) -> list[tuple[str, int]]:
+        return sorted(self.dropped_issues.items())
+
+    def lines(self) -> list[str]:
+        out = [str(issue) for issue in self.issues]
+        for level, count in self.dropped_issues.items():
+            out.append(f"... and {count} more {level} lines not shown.")
+        return out
+
+
+def import_hsds(
+    path,
+    *,
+    dry_run: bool = False,
+    lenient: bool = False,
+    updated_by: str = "import_hsds",
+    user=None,
+    batch_size: int = BATCH_SIZE,
+) -> Report:
+    """Import an HSDS data package, JSON or NDJSON file; return the report."""
+    started = time.monotonic()
+    report = Report(source=str(path), dry_run=dry_run)
+    try:
+        source = open_source(Path(path))
+        importer = _Importer(
+            source, report, lenient=lenient, updated_by=updated_by, user=user
+        )
+        importer.batch_size = batch_size
+        importer.run(dry_run=dry_run)
+    except SourceError as error:
+        report.add(ERROR, error.file, error.row, "", error.reason)
+    if report.committed:
+        service_ids = list(report.service_ids)
+        for start in range(0, len(service_ids), REFRESH_BATCH):
+            refresh_services(service_ids[start : start + REFRESH_BATCH])
+    report.seconds = time.monotonic() - started
+    report.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return report
+
+
+class _Rollback(Exception):
+    pass
+
+
+class _Importer:
+    def __init__(self, source, report: Report, *, lenient: bool, updated_by: str, user):
+        self.source = source
+        self.report = report
+        self.lenient = lenient
+        self.updated_by = updated_by
+        self.user = user
+        self.batch_size = BATCH_SIZE
+        self.zone = timezone.get_default_timezone()
+        self.models = {
+            t.name: apps.get_model("resources", t.model) for t in mapping.TABLES
+        }
+        self.fields = {
+            t.name: {
+                column.name: self.models[t.name]._meta.get_field(
+                    column.attname.removesuffix("_id")
+                    if column.attname.endswith("_id") and column.ref
+                    else column.attname
+                )
+                for column in t.columns
+            }
+            for t in mapping.TABLES
+        }
+        self.checked: dict = {}
+        self.seen: dict[str, set] = defaultdict(set)
+        self.refs: dict[str, set] = defaultdict(set)
+        self.unknown: dict[str, set] = defaultdict(set)
+        self.skipped: dict[str, set] = defaultdict(set)
+        self.skip_files: set[str] = set()
+        self.batches: dict[str, dict] = defaultdict(dict)
+        self.touched: dict[str, set] = defaultdict(set)
+
+    # The two passes ------------------------------------------------------------
+
+    def run(self, *, dry_run: bool) -> None:
+        for problem in self.source.header_problems():
+            level = ERROR if problem.fatal else NOTE
+            self.report.add(
+                level,
+                problem.file,
+                1 if problem.field else "",
+                problem.field,
+                problem.reason,
+            )
+            if problem.fatal:
+                self.skip_files.add(problem.file)
+        self.check_pass()
+        self.find_unknown_references()
+        try:
+            with transaction.atomic():
+                self.write_pass()
+                if not self.report.ok or dry_run:
+                    raise _Rollback
+        except _Rollback:
+            return
+        except DatabaseError as error:
+            self.report.add(
+                ERROR, "(database)", "", "", f"The database refused the data: {error}"
+            )
+            return
+        self.report.committed = True
+        self.collect_services()
+
+    def records(self):
+        for record in self.source.records():
+            if record.file not in self.skip_files:
+                yield record
+
+    def check_pass(self) -> None:
+        csv_ids: dict[str, set] = defaultdict(set)
+        for record in self.records():
+            row = self.parse(record, report=True)
+            if row is None:
+                # An invalid row still defines its id: what refers to it is fine.
+                with suppress(mapping.ValueProblem, AttributeError):
+                    pk = mapping.parse_value(mapping.ID, record.values.get("id"))
+                    if pk is not None:
+                        self.seen[record.table].add(pk)
+                continue
+            if row.get("id") is None:
+                continue
+            table = mapping.TABLES_BY_NAME[record.table]
+            pk = row["id"]
+            if record.from_csv:
+                if pk in csv_ids[record.table]:
+                    self.error(record, "id", f"Duplicate id {pk} in this file.")
+                csv_ids[record.table].add(pk)
+            self.seen[record.table].add(pk)
+            for column in table.columns:
+                if column.ref and row.get(column.attname) is not None:
+                    self.refs[column.ref].add(row[column.attname])
+
+    def find_unknown_references(self) -> None:
+        """Find referenced ids that neither the input nor the database holds."""
+        for table, ids in self.refs.items():
+            missing = list(ids - self.seen[table])
+            model = self.models[table]
+            for start in range(0, len(missing), 1000):
+                chunk = missing[start : start + 1000]
+                known = set(
+                    model.objects.filter(pk__in=chunk).values_list("pk", flat=True)
+                )
+                self.unknown[table].update(set(chunk) - known)
+        self.refs.clear()
+
+    def write_pass(self) -> None:
+        for record in self.records():
+            row = self.parse(record, report=False)
+            if row is None or row.get("id") is None:
+                continue
+            row = self.resolve_references(record, row)
+            if row is None:
+                continue
+            batch = self.batches[record.table]
+            batch.setdefault(row["id"], {}).update(row)
+            if len(batch) >= self.batch_size:
+                self.flush(record.table)
+        for table in mapping.TABLES:
+            self.flush(table.name)
+
+    # Checking one row ----------------------------------------------------------
+
+    def error(self, record: Record, column: str, reason: str, level: str = ERROR):
+        name = (
+            f"{record.path}.{column}"
+            if record.path and column
+            else (column or record.path)
+        )
+        self.report.add(level, record.file, record.row, name, reason)
+
+    def parse(self, record: Record, *, report: bool) -> dict | None:
+        """Return the row as model attribute values, or None if it is invalid."""
+        table = mapping.TABLES_BY_NAME[record.table]
+        values = record.values
+        fail = self.error if report else (lambda *args, **kwargs: None)
+        if "__invalid__" in values:
+            fail(record, "", f"Expected an object for {table.name}.")
+            return None
+        if report:
+            for key in record.ignored:
+                self.error(
+                    record, key, "Unknown field; no place to keep it, ignored.", NOTE
+                )
+            for key, note in record.notes:
+                self.error(record, key, note, NOTE)
+        row = {}
+        valid = True
+        for column in table.columns:
+            if column.name not in values:
+                if column.required or column.ref_required:
+                    fail(record, column.name, "Required field is missing.")
+                    valid = False
+                continue
+            raw = values[column.name]
+            if record.from_csv and isinstance(raw, str):
+                raw = mapping.unguard_cell(raw)
+            try:
+                value = mapping.parse_value(column, raw, default_zone=self.zone)
+            except mapping.ValueProblem as problem:
+                fail(record, column.name, str(problem))
+                valid = False
+                continue
+            if value in (None, "") and (column.required or column.ref_required):
+                fail(record, column.name, "Required field is empty.")
+                valid = False
+                continue
+            if value not in (None, ""):
+                reason = self.database_limits(table.name, column, value)
+                if reason:
+                    fail(record, column.name, reason)
+                    valid = False
+                    continue
+            row[column.attname] = value
+        for column_name, reason in mapping.check_row(
+            table.name, _by_hsds_name(table, row)
+        ):
+            fail(record, column_name, reason)
+            valid = False
+        return row if valid else None
+
+    def database_limits(self, table: str, column: mapping.Column, value) -> str:
+        """Check a value against the model field (length, format, range)."""
+        key = (table, column.name, value)
+        cacheable = not isinstance(value, str) or len(value) <= 80
+        if cacheable and key in self.checked:
+            return self.checked[key]
+        model_field = self.fields[table][column.name]
+        reason = ""
+        if column.type == mapping.UUID and column.ref:
+            reason = ""
+        else:
+            try:
+                model_field.run_validators(value)
+            except ValidationError as error:
+                reason = " ".join(error.messages)
+        if cacheable:
+            if len(self.checked) > 200_000:
+                self.checked.clear()
+            self.checked[key] = reason
+        return reason
+
+    def resolve_references(self, record: Record, row: dict) -> dict | None:
+        """Handle references to ids that exist nowhere (see the module doc)."""
+        table = mapping.TABLES_BY_NAME[record.table]
+        keep = True
+        for column in table.columns:
+            target_id = row.get(column.attname) if column.ref else None
+            if target_id is None:
+                continue
+            skipped = target_id in self.skipped[column.ref]
+            if not skipped and target_id not in self.unknown[column.ref]:
+                continue
+            if skipped:
+                what = f"The {column.ref} {target_id} was skipped"
+            else:
+                what = f"No {column.ref} has the id {target_id}"
+            if not self.lenient:
+                self.error(record, column.name, f"{what}.")
+                keep = False
+            elif column.ref_required:
+                self.error(record, column.name, f"{what}: row skipped.", SKIPPED)
+                self.skipped[record.table].add(row["id"])
+                self.report.counts[record.table]["skipped"] += 1
+                return None
+            else:
+                self.error(record, column.name, f"{what}: reference dropped.", SKIPPED)
+                row[column.attname] = None
+        return row if keep else None
+
+    # Writing -------------------------------------------------------------------
+
+    def flush(self, table_name: str) -> None:
+        rows = self.batches.pop(table_name, None)
+        if not rows:
+            return
+        table = mapping.TABLES_BY_NAME[table_name]
+        model = self.models[table_name]
+        names = {column.attname: column.name for column in table.columns}
+        now = timezone.now()
+        existing = model.objects.in_bulk(list(rows))
+        created, updated, log = [], [], []
+        modified = {}
+        counts = self.report.counts[table_name]
+        for pk, row in rows.items():
+            obj = existing.get(pk)
+            if obj is None:
+                obj = model(**row)
+                if table_name == "service" and "publication_status" not in row:
+                    # Imported services are published unless the file says so.
+                    obj.publication_status = "published"
+                created.append(obj)
+                log.append(self.log_row(table_name, pk, now, "create"))
+            else:
+                changes = [
+                    (attname, getattr(obj, attname), value)
+                    for attname, value in row.items()
+                    if attname != "id" and not _same(getattr(obj, attname), value)
+                ]
+                if not changes:
+                    counts["unchanged"] += 1
+                    continue
+                for attname, old, new in changes:
+                    setattr(obj, attname, new)
+                    log.append(
+                        self.log_row(
+                            table_name, pk, now, "update", names[attname], old, new
+                        )
+                    )
+                updated.append(obj)
+            if table_name == "service" and row.get("last_modified"):
+                modified[pk] = row["last_modified"]
+            self.touched[table_name].add(pk)
+        counts["created"] += len(created)
+        counts["updated"] += len(updated)
+        objects = created + updated
+        if not objects:
+            return
+        update_fields = [
+            f.name for f in model._meta.concrete_fields if not f.primary_key
+        ]
+        model.objects.bulk_create(
+            objects,
+            update_conflicts=True,
+            unique_fields=["id"],
+            update_fields=update_fields,
+        )
+        if modified:
+            # auto_now stamped them just now; keep the dates the file gives.
+            for obj in objects:
+                if obj.pk in modified:
+                    obj.last_modified = modified[obj.pk]
+            model.objects.bulk_update(
+                [obj for obj in objects if obj.pk in modified], ["last_modified"]
+            )
+        if table_name != "metadata":
+            history = getattr(model, "history", None)
+            reason = f"HSDS import ({self.report.source})"[:100]
+            if history is not None:
+                if created:
+                    history.bulk_history_create(
+                        created, default_user=self.user, default_change_reason=reason
+                    )
+                if updated:
+                    history.bulk_history_create(
+                        updated,
+                        update=True,
+                        default_user=self.user,
+                        default_change_reason=reason,
+                    )
+            self.models["metadata"].objects.bulk_create(log, batch_size=self.batch_size)
+
+    def log_row(self, table, pk, now, action, field_name="", old=None, new=None):
+        return self.models["metadata"](
+            id=uuid.uuid4(),
+            resource_id=pk,
+            resource_type=table,
+            last_action_date=now,
+            last_action_type=action,
+            field_name=field_name,
+            previous_value=_text(old),
+            replacement_value=_text(new),
+            updated_by=self.updated_by[:255],
+        )
+
+    def collect_services(self) -> None:
+        """Note every service whose derived rows the import may have changed."""
+        from ..models import (
+            Attribute,
+            Language,
+            Location,
+            Organization,
+            Schedule,
+            Service,
+            ServiceAtLocation,
+            TaxonomyTerm,
+        )
+
+        found = set(self.touched["service"])
+        paths = (
+            (ServiceAtLocation, "service_at_location", ("service_id",)),
+            (
+                Schedule,
+                "schedule",
+                (
+                    "service_id",
+                    "service_at_location__service_id",
+                    "location__service_at_locations__service_id",
+                ),
+            ),
+            (
+                Language,
+                "language",
+                ("service_id", "location__service_at_locations__service_id"),
+            ),
+            (Location, "location", ("service_at_locations__service_id",)),
+            (Organization, "organization", ("services__id",)),
+            (TaxonomyTerm, "taxonomy_term", ("attributes__service__id",)),
+            (Attribute, "attribute", ("service__id",)),
+        )
+        for model, table, lookups in paths:
+            touched = list(self.touched[table])
+            for start in range(0, len(touched), 1000):
+                rows = model.objects.filter(pk__in=touched[start : start + 1000])
+                for lookup in lookups:
+                    found.update(
+                        rows.exclude(**{f"{lookup}__isnull": True}).values_list(
+                            lookup, flat=True
+                        )
+                    )
+        ids = list(found)
+        existing = set()
+        for start in range(0, len(ids), 1000):
+            existing.update(
+                Service.objects.filter(pk__in=ids[start : start + 1000]).values_list(
+                    "pk", flat=True
+                )
+            )
+        self.report.service_ids = existing
+
+
+def _by_hsds_name(table: mapping.Table, row: dict) -> dict:
+    return {column.name: row.get(column.attname) for column in table.columns}
+
+
+def _same(old, new) -> bool:
+    if old is None or new is None:
+        return old is None and new is None
+    try:
+        return old == new
+    except TypeError:
+        return False
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    return str(value)

@@ -1,0 +1,938 @@
+"""HSDS 3.1 tables, columns and values, as plain data. No ORM, no settings.
+
+One description of every table serves the CSV data package (file names,
+columns, `datapackage.json`), the nested JSON (which keys hold which child
+tables) and the checks an imported value must pass. The importer and the
+exporter translate between these rows and the models; this module only
+knows HSDS.
+
+Conventions kept here, so that import and export agree:
+- Times: HSDS writes `opens_at` / `closes_at` as `09:00:00Z` or with an
+  offset, but means the location's local wall-clock time. We store the
+  wall-clock time and drop the offset (`parse_time`).
+- CSV cells: a text value starting with ``=``, ``+``, ``-``, ``@``, a tab or
+  a carriage return (after any leading single quotes) gets one extra single
+  quote in front on export, as OWASP recommends against spreadsheet formula
+  injection; import removes exactly that one quote (`guard_cell`,
+  `unguard_cell`), so the round trip is lossless.
+"""
+
+import datetime as dt
+import decimal
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+# Column types: how a raw CSV/JSON value becomes a Python value.
+STRING, UUID, INTEGER, NUMBER, DECIMAL, DATE, TIME, DATETIME, DATESTAMP = (
+    "string",
+    "uuid",
+    "integer",
+    "number",
+    "decimal",
+    "date",
+    "time",
+    "datetime",
+    # A date (midnight UTC), or a date and time: metadata.last_action_date,
+    # which HSDS types as a date but our change log keeps to the second.
+    "datestamp",
+)
+
+# Frictionless Table Schema type of each column type, for datapackage.json.
+FRICTIONLESS_TYPES = {
+    STRING: "string",
+    UUID: "string",
+    INTEGER: "integer",
+    NUMBER: "number",
+    DECIMAL: "number",
+    DATE: "date",
+    TIME: "time",
+    DATETIME: "datetime",
+    DATESTAMP: "string",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str = STRING
+    required: bool = False
+    enum: tuple[str, ...] = ()
+    # HSDS table this column refers to, and whether the row needs it.
+    ref: str | None = None
+    ref_required: bool = False
+    # Model attribute, when it differs from the HSDS name.
+    attr: str | None = None
+    # Our extensions (DESIGN.md §4), exchanged under their own names.
+    extension: bool = False
+    format: str = ""
+
+    @property
+    def attname(self) -> str:
+        return self.attr or self.name
+
+
+@dataclass(frozen=True)
+class Nested:
+    """A key of a nested JSON object that holds rows of another table.
+
+    kind "many": an array of children that point back at the parent through
+    `column`; kind "one": one object the parent points at through its own
+    `column`; kind "link": attributes (link_entity + link_id); kind "meta":
+    metadata (resource_type + resource_id).
+    """
+
+    key: str
+    table: str
+    kind: str
+    column: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    file: str
+    model: str
+    columns: tuple[Column, ...]
+    nested: tuple[Nested, ...] = ()
+
+    @property
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+    @property
+    def by_name(self) -> dict[str, Column]:
+        return {column.name: column for column in self.columns}
+
+    @property
+    def required_columns(self) -> list[str]:
+        return [c.name for c in self.columns if c.required or c.ref_required]
+
+
+ID = Column("id", UUID, required=True)
+
+
+def _id() -> Column:
+    return ID
+
+
+def _ref(name: str, table: str, *, required: bool = False, attr=None) -> Column:
+    return Column(name, UUID, ref=table, ref_required=required, attr=attr)
+
+
+def _attributes_and_metadata() -> tuple[Nested, ...]:
+    return (
+        Nested("attributes", "attribute", "link"),
+        Nested("metadata", "metadata", "meta"),
+    )
+
+
+LOCATION_TYPES = ("physical", "postal", "virtual")
+SERVICE_STATUSES = ("active", "inactive", "defunct", "temporarily closed")
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+# RFC 6350 TEL types, as our Phone model allows.
+PHONE_TYPES = ("voice", "text", "textphone", "cell", "fax", "video", "pager")
+
+_PHONES = Nested("phones", "phone", "many", "")
+_LANGUAGES = Nested("languages", "language", "many", "")
+_CONTACTS = Nested("contacts", "contact", "many", "")
+_SCHEDULES = Nested("schedules", "schedule", "many", "")
+
+
+def _many(template: Nested, column: str) -> Nested:
+    return Nested(template.key, template.table, "many", column)
+
+
+# In dependency order: a table comes after every table it must refer to.
+TABLES: tuple[Table, ...] = (
+    Table(
+        "taxonomy",
+        "taxonomies.csv",
+        "Taxonomy",
+        (
+            _id(),
+            Column("name", required=True),
+            Column("description", required=True),
+            Column("uri", format="uri"),
+            Column("version"),
+        ),
+        (Nested("metadata", "metadata", "meta"),),
+    ),
+    Table(
+        "taxonomy_term",
+        "taxonomy_terms.csv",
+        "TaxonomyTerm",
+        (
+            _id(),
+            Column("code"),
+            Column("name", required=True),
+            Column("description", required=True),
+            _ref("parent_id", "taxonomy_term"),
+            Column("taxonomy"),
+            Column("language"),
+            _ref("taxonomy_id", "taxonomy", attr="taxonomy_detail_id"),
+            Column("term_uri", format="uri"),
+        ),
+        (
+            Nested("taxonomy_detail", "taxonomy", "one", "taxonomy_id"),
+            Nested("metadata", "metadata", "meta"),
+        ),
+    ),
+    Table(
+        "organization",
+        "organizations.csv",
+        "Organization",
+        (
+            _id(),
+            Column("name", required=True),
+            Column("alternate_name"),
+            Column("description", required=True),
+            Column("email", format="email"),
+            Column("website", format="uri"),
+            Column("tax_status"),
+            Column("tax_id"),
+            Column("year_incorporated", INTEGER),
+            Column("legal_status"),
+            Column("logo"),
+            Column("uri", format="uri"),
+            _ref("parent_organization_id", "organization"),
+        ),
+        (
+            Nested("additional_websites", "url", "many", "organization_id"),
+            Nested("funding", "funding", "many", "organization_id"),
+            _many(_CONTACTS, "organization_id"),
+            _many(_PHONES, "organization_id"),
+            Nested("locations", "location", "many", "organization_id"),
+            Nested("programs", "program", "many", "organization_id"),
+            Nested(
+                "organization_identifiers",
+                "organization_identifier",
+                "many",
+                "organization_id",
+            ),
+            Nested("services", "service", "many", "organization_id"),
+            *_attributes_and_metadata(),
+        ),
+    ),
+    Table(
+        "program",
+        "programs.csv",
+        "Program",
+        (
+            _id(),
+            # HSDS requires it in CSV; our model (and nested JSON) may leave it out.
+            _ref("organization_id", "organization"),
+            Column("name", required=True),
+            Column("alternate_name"),
+            Column("description", required=True),
+        ),
+        _attributes_and_metadata(),
+    ),
+    Table(
+        "service",
+        "services.csv",
+        "Service",
+        (
+            _id(),
+            _ref("organization_id", "organization", required=True),
+            _ref("program_id", "program"),
+            Column("name", required=True),
+            Column("alternate_name"),
+            Column("description"),
+            Column("url", format="uri"),
+            Column("email", format="email"),
+            Column("status", required=True, enum=SERVICE_STATUSES),
+            Column("interpretation_services"),
+            Column("application_process"),
+            Column("fees_description"),
+            Column("wait_time"),
+            Column("fees"),
+            Column("accreditations"),
+            Column("eligibility_description"),
+            Column("minimum_age", INTEGER),
+            Column("maximum_age", INTEGER),
+            Column("assured_date", DATE),
+            Column("assurer_email", format="email"),
+            Column("licenses"),
+            Column("alert"),
+            Column("last_modified", DATETIME),
+            Column("publication_status", enum=("draft", "published"), extension=True),
+        ),
+        (
+            Nested("organization", "organization", "one", "organization_id"),
+            Nested("program", "program", "one", "program_id"),
+            Nested("additional_urls", "url", "many", "service_id"),
+            _many(_PHONES, "service_id"),
+            _many(_SCHEDULES, "service_id"),
+            Nested("service_areas", "service_area", "many", "service_id"),
+            Nested("service_at_locations", "service_at_location", "many", "service_id"),
+            _many(_LANGUAGES, "service_id"),
+            Nested("funding", "funding", "many", "service_id"),
+            Nested("cost_options", "cost_option", "many", "service_id"),
+            Nested("required_documents", "required_document", "many", "service_id"),
+            _many(_CONTACTS, "service_id"),
+            Nested("capacities", "service_capacity", "many", "service_id"),
+            *_attributes_and_metadata(),
+        ),
+    ),
+    Table(
+        "location",
+        "locations.csv",
+        "Location",
+        (
+            _id(),
+            Column("location_type", required=True, enum=LOCATION_TYPES),
+            Column("url", format="uri"),
+            _ref("organization_id", "organization"),
+            Column("name"),
+            Column("alternate_name"),
+            Column("description"),
+            Column("transportation"),
+            Column("latitude", NUMBER),
+            Column("longitude", NUMBER),
+            Column("external_identifier"),
+            Column("external_identifier_type"),
+            Column("time_zone", extension=True),
+            Column(
+                "address_visibility",
+                enum=("public", "confidential"),
+                extension=True,
+            ),
+        ),
+        (
+            _many(_LANGUAGES, "location_id"),
+            Nested("addresses", "address", "many", "location_id"),
+            _many(_CONTACTS, "location_id"),
+            Nested("accessibility", "accessibility", "many", "location_id"),
+            _many(_PHONES, "location_id"),
+            _many(_SCHEDULES, "location_id"),
+            *_attributes_and_metadata(),
+        ),
+    ),
+    Table(
+        "service_at_location",
+        "service_at_location.csv",
+        "ServiceAtLocation",
+        (
+            _id(),
+            _ref("service_id", "service", required=True),
+            _ref("location_id", "location", required=True),
+            Column("description"),
+        ),
+        (
+            Nested("service", "service", "one", "service_id"),
+            Nested("location", "location", "one", "location_id"),
+            Nested("service_areas", "service_area", "many", "service_at_location_id"),
+            _many(_CONTACTS, "service_at_location_id"),
+            _many(_PHONES, "service_at_location_id"),
+            _many(_SCHEDULES, "service_at_location_id"),
+            *_attributes_and_metadata(),
+        ),
+    ),
+    Table(
+        "address",
+        "addresses.csv",
+        "Address",
+        (
+            _id(),
+            _ref("location_id", "location", required=True),
+            Column("attention"),
+            Column("address_1", required=True),
+            Column("address_2"),
+            Column("city", required=True),
+            Column("region"),
+            Column("state_province", required=True),
+            Column("postal_code", required=True),
+            Column("country", required=True),
+            Column("address_type", required=True, enum=LOCATION_TYPES),
+        ),
+        _attributes_and_metadata(),
+    ),
+    Table(
+        "accessibility",
+        "accessibility.csv",
+        "Accessibility",
+        (
+            _id(),
+            _ref("location_id", "location", required=True),
+            Column("description"),
+            Column("details"),
+            Column("url", format="uri"),
+        ),
+        _attributes_and_metadata(),
+    ),
+    Table(
+        "contact",
+        "contacts.csv",
+        "Contact",
+        (
+            _id(),
+            _ref("organization_id", "organization"),
+            _ref("service_id", "service"),
+            _ref("service_at_location_id", "service_at_location"),
+            _ref("location_id", "location"),
+            Column("name"),
+            Column("title"),
+            Column("department"),
+            Column("email", format="email"),
+        ),
+        (_many(_PHONES, "contact_id"), *_attributes_and_metadata()),
+    ),
+    Table(
+        "phone",
+        "phones.csv",
+        "Phone",
+        (
+            _id(),
+            _ref("location_id", "location"),
+            _ref("service_id", "service"),
+            _ref("organization_id", "organization"),
+            _ref("contact_id", "contact"),
+            _ref("service_at_location_id", "service_at_location"),
+            Column("number", required=True),
+            Column("extension", INTEGER),
+            Column("type", enum=PHONE_TYPES),
+            Column("description"),
+        ),
+        (_many(_LANGUAGES, "phone_id"), *_attributes_and_metadata()),
+    ),
+    Table(
+        "language",
+        "languages.csv",
+        "Language",
+        (
+            _id(),
+            _ref("service_id", "service"),
+            _ref("location_id", "location"),
+            _ref("phone_id", "phone"),
+            Column("name"),
+            Column("code"),
+            Column("note"),
+        ),
+        _attributes_and_metadata(),
+    ),
+    Table(
+        "schedule",
+        "schedules.csv",
+        "Schedule",
+        (
+            _id(),
+            _ref("service_id", "service"),
+            _ref("location_id", "location"),
+            _ref("service_at_location_id", "service_at_location"),
+            Column("valid_from", DATE),
+            Column("valid_to", DATE),
+            Column("dtstart", DATE),
+            Column("timezone", NUMBER),
+            Column("until", DATE),
+            Column("count", INTEGER),
+            Column("wkst", enum=WEEKDAYS),
+            Column("freq", enum=("WEEKLY", "MONTHLY")),
+            Column("interval", INTEGER),
+            Column("byday"),
+            Column("byweekno"),
+            Column("bymonthday"),
+            Column("byyearday"),
+            Column("description"),
+            Column("opens_at", TIME),
+            Column("closes_at", TIME),
+            Column("schedule_link", format="uri"),
+            Column("attending_type"),
+            Column("notes"),
+        ),
+        _attributes_and_metadata(),
+    ),
+    Table(
+        "service_area",
+        "service_areas.csv",
+        "ServiceArea",
+        (
+            _id(),
+            _ref("service_id", "service"),
+            _ref("service_at_location_id", "service_at_location"),
+            Column("name"),
+            Column("description"),
+            Column("extent"),
+            Column("extent_type"),
+            Column("uri"),
+        ),
+        _attributes_and_metadata(),
+    ),
+    Table(
+        "cost_option",
+        "cost_options.csv",
+        "CostOption",
+        (
+            _id(),
+            _ref("service_id", "service", required=True),
+            Column("valid_from", DATE),
+            Column("valid_to", DATE),
+            Column("option"),
+            Column("currency"),
+            Column("amount", DECIMAL),
+            Column("amount_description"),
+        ),
+        _attributes_and_metadata(),
+    ),
+    Table(
+        "required_document",
+        "required_documents.csv",
+        "RequiredDocument",
+        (
+            _id(),
+            _ref("service_id", "service", required=True),
+            Column("document"),
+            Column("uri", format="uri"),
+        ),
+        _attributes_and_metadata(),
+    ),
+    Table(
+        "funding",
+        "funding.csv",
+        "Funding",
+        (
+            _id(),
+            _ref("organization_id", "organization"),
+            _ref("service_id", "service"),
+            Column("source"),
+        ),
+        _attributes_and_metadata(),
+    ),
+    Table(
+        "url",
+        "url.csv",
+        "Url",
+        (
+            _id(),
+            Column("label"),
+            Column("url", required=True, format="uri"),
+            _ref("organization_id", "organization"),
+            _ref("service_id", "service"),
+        ),
+        _attributes_and_metadata(),
+    ),
+    Table(
+        "organization_identifier",
+        "organization_identifiers.csv",
+        "OrganizationIdentifier",
+        (
+            _id(),
+            _ref("organization_id", "organization", required=True),
+            Column("identifier_scheme"),
+            Column("identifier_type", required=True),
+            Column("identifier", required=True),
+        ),
+        _attributes_and_metadata(),
+    ),
+    Table(
+        "unit",
+        "units.csv",
+        "Unit",
+        (
+            _id(),
+            Column("name", required=True),
+            Column("scheme"),
+            Column("identifier"),
+            Column("uri", format="uri"),
+        ),
+        _attributes_and_metadata(),
+    ),
+    Table(
+        "service_capacity",
+        "service_capacity.csv",
+        "ServiceCapacity",
+        (
+            _id(),
+            _ref("service_id", "service", required=True),
+            _ref("unit_id", "unit", required=True),
+            Column("available", DECIMAL, required=True),
+            Column("maximum", DECIMAL),
+            Column("description"),
+            Column("updated", DATETIME, required=True),
+        ),
+        (Nested("unit", "unit", "one", "unit_id"), *_attributes_and_metadata()),
+    ),
+    Table(
+        "attribute",
+        "attributes.csv",
+        "Attribute",
+        (
+            _id(),
+            Column("link_id", UUID, required=True),
+            _ref("taxonomy_term_id", "taxonomy_term", required=True),
+            Column("link_type"),
+            Column("link_entity", required=True),
+            Column("value"),
+            Column("label"),
+        ),
+        (
+            Nested("taxonomy_term", "taxonomy_term", "one", "taxonomy_term_id"),
+            Nested("metadata", "metadata", "meta"),
+        ),
+    ),
+    Table(
+        "metadata",
+        "metadata.csv",
+        "Metadata",
+        (
+            _id(),
+            Column("resource_id", UUID, required=True),
+            Column("resource_type", required=True),
+            Column("last_action_date", DATESTAMP, required=True),
+            Column("last_action_type", required=True),
+            Column("field_name"),
+            Column("previous_value"),
+            Column("replacement_value"),
+            Column("updated_by", required=True),
+        ),
+    ),
+)
+
+TABLES_BY_NAME = {table.name: table for table in TABLES}
+TABLES_BY_FILE = {table.file: table for table in TABLES}
+# HSDS files we read but have no model for: reported, not an error.
+UNSUPPORTED_FILES = {"meta_table_descriptions.csv": "meta_table_description"}
+
+
+# Values ------------------------------------------------------------------------
+
+_TIME = re.compile(
+    r"^(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:\.(?P<f>\d{1,6}))?)?"
+    r"(?P<zone>Z|[+-]\d{2}(?::?\d{2})?)?$"
+)
+_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
+_GUARDED = re.compile(r"^'+[=+\-@\t\r]")
+
+
+class ValueProblem(ValueError):
+    """A value that does not fit its column; the message says why."""
+
+
+def parse_time(value: str) -> dt.time:
+    """Parse an HSDS time, keeping the wall-clock time and dropping any offset.
+
+    HSDS examples write `09:00:00Z` but mean 9 AM where the service is.
+    """
+    match = _TIME.match(value.strip())
+    if not match:
+        raise ValueProblem(f"{value!r} is not a time such as 09:00:00.")
+    try:
+        return dt.time(
+            int(match["h"]),
+            int(match["m"]),
+            int(match["s"] or 0),
+            int((match["f"] or "0").ljust(6, "0")),
+        )
+    except ValueError:
+        raise ValueProblem(f"{value!r} is not a valid time of day.") from None
+
+
+def parse_value(column: Column, raw, *, default_zone: dt.tzinfo = dt.UTC):  # noqa: C901 - one branch per type reads best
+    """Turn a raw CSV string or JSON value into the Python value of `column`.
+
+    Empty means None (or "" for text). Raises ValueProblem with a reason a
+    person can act on.
+    """
+    if raw is None or (
+        isinstance(raw, str) and raw.strip() == "" and column.type != STRING
+    ):
+        return "" if column.type == STRING else None
+    kind = column.type
+    if kind == STRING:
+        if isinstance(raw, (bool, dict, list)):
+            raise ValueProblem(f"expected text, got {type(raw).__name__}.")
+        value = raw if isinstance(raw, str) else _number_text(raw)
+        if column.enum and value and value not in column.enum:
+            allowed = ", ".join(repr(item) for item in column.enum)
+            raise ValueProblem(f"{value!r} is not one of {allowed}.")
+        return value
+    if isinstance(raw, (dict, list, bool)):
+        raise ValueProblem(f"expected a {kind}, got {type(raw).__name__}.")
+    text = raw.strip() if isinstance(raw, str) else raw
+    try:
+        if kind == UUID:
+            return uuid.UUID(str(text))
+        if kind == INTEGER:
+            number = decimal.Decimal(str(text))
+            if number != number.to_integral_value():
+                raise ValueProblem(f"{raw!r} is not a whole number.")
+            return int(number)
+        if kind == NUMBER:
+            number = float(text)
+            if number != number or number in (float("inf"), float("-inf")):
+                raise ValueProblem(f"{raw!r} is not a finite number.")
+            return number
+        if kind == DECIMAL:
+            number = decimal.Decimal(str(text))
+            if not number.is_finite():
+                raise ValueProblem(f"{raw!r} is not a finite number.")
+            return number
+        if kind == DATE:
+            return dt.date.fromisoformat(str(text))
+        if kind == TIME:
+            return parse_time(str(text))
+        if kind == DATESTAMP:
+            text = str(text)
+            if len(text) == 10:
+                return dt.datetime.combine(
+                    dt.date.fromisoformat(text), dt.time(), tzinfo=dt.UTC
+                )
+            moment = dt.datetime.fromisoformat(text)
+            return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+        if kind == DATETIME:
+            moment = dt.datetime.fromisoformat(str(text))
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=default_zone)
+            return moment
+    except ValueProblem:
+        raise
+    except (ValueError, TypeError, decimal.InvalidOperation):
+        expected = {
+            UUID: "a UUID",
+            INTEGER: "a whole number",
+            NUMBER: "a number",
+            DECIMAL: "a number",
+            DATE: "a date such as 2026-01-31",
+            DATESTAMP: "a date such as 2026-01-31",
+            DATETIME: "a date and time such as 2026-01-31T09:00:00Z",
+        }[kind]
+        raise ValueProblem(f"{raw!r} is not {expected}.") from None
+    raise AssertionError(f"unknown column type {kind}")
+
+
+def datestamp(value: dt.datetime) -> str:
+    """Write a change-log time: the date alone when it is midnight UTC."""
+    moment = value.astimezone(dt.UTC)
+    if moment.time() == dt.time():
+        return moment.date().isoformat()
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _number_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def check_row(table: str, row: dict) -> list[tuple[str, str]]:
+    """Return (field, reason) for rules that span fields or that our database adds."""
+    problems = []
+    if table == "service":
+        low, high = row.get("minimum_age"), row.get("maximum_age")
+        if low is not None and high is not None and low > high:
+            problems.append(("minimum_age", "is above maximum_age."))
+        for name in ("minimum_age", "maximum_age"):
+            if row.get(name) is not None and row[name] < 0:
+                problems.append((name, "cannot be negative."))
+    elif table == "schedule":
+        start, end = row.get("valid_from"), row.get("valid_to")
+        if start and end and start > end:
+            problems.append(("valid_from", "is after valid_to."))
+        owners = ("service_id", "location_id", "service_at_location_id")
+        if not any(row.get(name) for name in owners):
+            problems.append(
+                (
+                    "service_id",
+                    "a schedule needs a service, location or service_at_location.",
+                )
+            )
+    elif table == "language":
+        if not row.get("name") and not row.get("code"):
+            problems.append(("name", "give a language name or code."))
+    elif table == "location":
+        for name, limit in (("latitude", 90), ("longitude", 180)):
+            value = row.get(name)
+            if value is not None and not -limit <= value <= limit:
+                problems.append((name, f"{value} is outside -{limit} to {limit}."))
+    for name in ("extension", "count", "interval", "year_incorporated"):
+        if row.get(name) is not None and row[name] < 0:
+            problems.append((name, "cannot be negative."))
+    return problems
+
+
+def guard_cell(value: str) -> str:
+    """Neutralise a CSV text cell that a spreadsheet would run as a formula."""
+    return "'" + value if _FORMULA.match(value) else value
+
+
+def unguard_cell(value: str) -> str:
+    """Undo `guard_cell`: remove the one quote it added, nothing else."""
+    return value[1:] if _GUARDED.match(value) else value
+
+
+def format_cell(column: Column, value) -> str:
+    """Write a Python value as a CSV cell (text cells still need `guard_cell`)."""
+    if value is None:
+        return ""
+    if column.type == DECIMAL or isinstance(value, decimal.Decimal):
+        text = format(decimal.Decimal(value).normalize(), "f")
+        return text
+    if column.type == NUMBER:
+        return _number_text(float(value))
+    if column.type == TIME:
+        return value.strftime("%H:%M:%S")
+    if column.type == DATESTAMP:
+        return datestamp(value)
+    if column.type == DATETIME:
+        return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, (dt.date, uuid.UUID)):
+        return str(value)
+    return str(value)
+
+
+# Nested JSON -------------------------------------------------------------------
+
+
+@dataclass
+class FlatRow:
+    """One table row taken out of a nested JSON object."""
+
+    table: str
+    values: dict
+    path: str
+    # Keys this module does not know, and contradictions it resolved.
+    ignored: list[str] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+
+
+def detect_kind(item: dict) -> str:
+    """Say whether a top-level JSON object is a service, organization or link."""
+    if "status" in item:
+        return "service"
+    if "location" in item or "location_id" in item or "service" in item:
+        return "service_at_location"
+    return "organization"
+
+
+def flatten(
+    item, table: str, *, path: str = "", context: dict | None = None
+) -> Iterator[FlatRow]:
+    """Yield the rows of a nested HSDS object, each referenced row before its referrer.
+
+    Children point at their parent through the nesting (a phone inside a
+    service gets the service's id as `service_id`), so nested JSON without
+    foreign keys imports as it would from CSV.
+    """
+    spec = TABLES_BY_NAME[table]
+    if not isinstance(item, dict):
+        yield FlatRow(table, {"__invalid__": item}, path)
+        return
+    columns = spec.by_name
+    values = {key: value for key, value in item.items() if key in columns}
+    notes: list[tuple[str, str]] = []
+    for key, value in (context or {}).items():
+        given = values.get(key)
+        if given not in (None, "") and str(given) != str(value):
+            notes.append(
+                (key, f"{given!r} replaced by {value!r}, the record it is nested in.")
+            )
+        values[key] = value
+    nested_keys = {nested.key: nested for nested in spec.nested}
+    ignored = [key for key in item if key not in columns and key not in nested_keys]
+    # Objects this row refers to come first.
+    for nested in spec.nested:
+        if nested.kind != "one" or nested.key not in item or item[nested.key] is None:
+            continue
+        child = item[nested.key]
+        yield from flatten(child, nested.table, path=f"{path}{nested.key}.")
+        if isinstance(child, dict) and child.get("id") not in (None, ""):
+            given = values.get(nested.column)
+            if given not in (None, "") and str(given) != str(child["id"]):
+                notes.append(
+                    (
+                        nested.column,
+                        f"{given!r} disagrees with the nested {nested.key}.",
+                    )
+                )
+            values[nested.column] = child["id"]
+    yield FlatRow(table, values, path.rstrip("."), ignored, notes)
+    own_id = item.get("id")
+    for nested in spec.nested:
+        children = item.get(nested.key)
+        if nested.kind == "one" or children is None:
+            continue
+        if not isinstance(children, list):
+            yield FlatRow(
+                nested.table, {"__invalid__": children}, f"{path}{nested.key}"
+            )
+            continue
+        if nested.kind == "many":
+            child_context = {nested.column: own_id}
+        elif nested.kind == "link":
+            child_context = {"link_id": own_id, "link_entity": table}
+        else:  # metadata
+            child_context = {"resource_id": own_id}
+        for index, child in enumerate(children):
+            context_for_child = dict(child_context)
+            if (
+                nested.kind == "meta"
+                and isinstance(child, dict)
+                and not child.get("resource_type")
+            ):
+                context_for_child["resource_type"] = table
+            yield from flatten(
+                child,
+                nested.table,
+                path=f"{path}{nested.key}[{index}].",
+                context=context_for_child,
+            )
+
+
+# The data package ------------------------------------------------------------
+
+
+def datapackage_descriptor(*, name: str, title: str) -> dict:
+    """Describe our CSV data package as a Frictionless Tabular Data Package."""
+    resources = []
+    for table in TABLES:
+        fields = []
+        for column in table.columns:
+            spec = {"name": column.name, "type": FRICTIONLESS_TYPES[column.type]}
+            if column.type == UUID:
+                spec["format"] = "uuid"
+            elif column.format:
+                spec["format"] = column.format
+            constraints = {"required": column.required or column.ref_required}
+            if column.name == "id":
+                constraints["unique"] = True
+            if column.enum:
+                constraints["enum"] = list(column.enum)
+            spec["constraints"] = constraints
+            if column.extension:
+                spec["description"] = "Extension of this directory (not in HSDS 3.1)."
+            fields.append(spec)
+        foreign_keys = [
+            {
+                "fields": column.name,
+                # Frictionless names the resource itself "".
+                "reference": {
+                    "resource": "" if column.ref == table.name else column.ref,
+                    "fields": "id",
+                },
+            }
+            for column in table.columns
+            if column.ref
+        ]
+        schema = {"fields": fields, "primaryKey": "id"}
+        if foreign_keys:
+            schema["foreignKeys"] = foreign_keys
+        resources.append(
+            {
+                "name": table.name,
+                "path": table.file,
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": schema,
+            }
+        )
+    return {
+        "name": name,
+        "title": title,
+        "profile": "tabular-data-package",
+        "version": "3.1",
+        "homepage": "https://openreferral.org/",
+        "resources": resources,
+    }

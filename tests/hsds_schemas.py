@@ -1,0 +1,65 @@
+"""Validate against the official HSDS 3.1 JSON Schemas in ../shared/hsds, offline.
+
+The schemas carry no `$schema` or `$id` and refer to each other by GitHub
+URLs (SOURCE.md, "Using these offline"): a `referencing.Registry` maps those
+URLs to the local files, as Draft 2020-12.
+"""
+
+import functools
+import json
+from pathlib import Path
+
+from django.conf import settings
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+HSDS = Path(settings.BASE_DIR).parent / "shared" / "hsds"
+EXAMPLES = HSDS / "examples"
+REMOTE = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/"
+
+
+@functools.cache
+def _contents(relative: str) -> dict:
+    return json.loads((HSDS / "schema" / relative).read_text())
+
+
+def _retrieve(uri: str) -> Resource:
+    if not uri.startswith(REMOTE):
+        raise LookupError(uri)
+    return Resource.from_contents(
+        _contents(uri.removeprefix(REMOTE)), default_specification=DRAFT202012
+    )
+
+
+REGISTRY = Registry(retrieve=_retrieve)
+
+
+@functools.cache
+def validator(relative: str) -> Draft202012Validator:
+    """Return a validator for `compiled/service.json`, `taxonomy.json`, ..."""
+    return Draft202012Validator(
+        {"$ref": REMOTE + relative},
+        registry=REGISTRY,
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
+
+
+def errors(relative: str, instance) -> list[str]:
+    """Return every way `instance` breaks the schema, as readable lines."""
+    return [
+        f"{'/'.join(map(str, error.absolute_path)) or '(root)'}: {error.message}"
+        for error in validator(relative).iter_errors(instance)
+    ]
+
+
+PAGE = json.loads((HSDS / "openapi" / "openapi.json").read_text())["components"][
+    "schemas"
+]["Page"]
+
+
+def page_errors(body: dict) -> list[str]:
+    """Check the HSDS page envelope: every Page field present, as 3.1.1 requires."""
+    schema = dict(PAGE, required=list(PAGE["properties"]) + ["contents"])
+    schema["properties"] = dict(PAGE["properties"], contents={"type": "array"})
+    return [error.message for error in Draft202012Validator(schema).iter_errors(body)]
