@@ -552,7 +552,8 @@ class Builder:
             Location(
                 id=uuid.uuid4(),
                 organization_id=organization.id,
-                name=f"{organization.name}, {street if confidential else place.city}",
+                # Never the street: a confidential location's name is public.
+                name=f"{organization.name}, {place.city}",
                 latitude=round(latitude, 6),
                 longitude=round(longitude, 6),
                 time_zone=self.zone,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from . import hours
-from .models import Schedule, Service
+from .models import Service
 from .models.schedules import hours_by_service
 
 DAY_NAMES = (
@@ -48,7 +48,12 @@ def attach_opening(services: Sequence[Service], at: dt.datetime) -> None:
     locations are prefetched).
     """
     ids = [service.pk for service in services]
-    rows = hours_by_service(Schedule.objects.for_services(ids)) if ids else {}
+    links = [
+        (link.pk, service.pk, link.location_id)
+        for service in services
+        for link in service.service_at_locations.all()
+    ]
+    rows = hours_by_service(ids, links) if ids else {}
     for service in services:
         service.hours_rows = sorted(
             rows.get(service.pk, []),

@@ -7,7 +7,13 @@ from django.conf import settings
 from django.db import transaction
 
 from . import hours
-from .models import Attribute, OpeningWindow, Schedule, Service, TaxonomyTerm
+from .models import (
+    Attribute,
+    OpeningWindow,
+    Service,
+    ServiceAtLocation,
+    TaxonomyTerm,
+)
 from .models.schedules import hours_by_service, zones_by_service
 
 
@@ -45,7 +51,10 @@ def opening_windows_rebuild(*, service_ids: Iterable) -> int:
     """
     service_ids = list(service_ids)
     OpeningWindow.objects.filter(service_id__in=service_ids).delete()
-    rows = hours_by_service(Schedule.objects.for_services(service_ids))
+    links = ServiceAtLocation.objects.filter(service_id__in=service_ids).values_list(
+        "pk", "service_id", "location_id"
+    )
+    rows = hours_by_service(service_ids, links)
     zones = zones_by_service(service_ids, settings.TIME_ZONE)
     windows = [
         OpeningWindow(

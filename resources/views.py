@@ -5,10 +5,12 @@ from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
@@ -34,6 +36,24 @@ class HomeView(TemplateView):
         return super().get_context_data(categories=top_categories(), **kwargs)
 
 
+class CappedPaginator(Paginator):
+    """Count results only up to a cap: nobody pages through thousands.
+
+    Counting every match of a broad search is the slowest part of a page on
+    a large directory; past the cap the page says "more than 1,000".
+    """
+
+    cap = 1000
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by()[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+
 class ServiceSearchView(FilterView):
     """The search page: keywords, filters, open now, near a ZIP code."""
 
@@ -54,6 +74,9 @@ class ServiceSearchView(FilterView):
 
     def get_queryset(self):
         return Service.objects.published().for_listing()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return CappedPaginator(queryset, per_page, **kwargs)
 
     def paginate_queryset(self, queryset, page_size):
         # Out-of-range or malformed page numbers show the nearest real page.

@@ -240,3 +240,13 @@ def test_query_count_is_fixed_and_at_most_ten(client, settings, params):
     rebuild_index()
     assert count() == few
     assert few <= 10
+
+
+def test_broad_searches_count_only_up_to_a_cap(client, directory, monkeypatch):
+    from resources.views import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 2)
+    response = client.get(URL)
+    assert response.context["paginator"].capped
+    assert "More than 2 services found" in response.content.decode()
+    assert not client.get(URL, {"category": "health"}).context["paginator"].capped

@@ -40,46 +40,34 @@ class Weekday(models.TextChoices):
     SU = "SU", _("Sunday")
 
 
-class ScheduleQuerySet(models.QuerySet):
-    def for_services(self, service_ids) -> "ScheduleQuerySet":
-        """Return every row that can give these services their hours.
+def hours_by_service(service_ids, links) -> dict:
+    """Return {service id: [Schedule]}: the rows that give each service its hours.
 
-        That is rows of the service itself, of its service-at-location links,
-        and of its locations; `hours_by_service` decides which ones count.
-        """
-        return (
-            self.filter(
-                Q(service_id__in=service_ids)
-                | Q(service_at_location__service_id__in=service_ids)
-                | Q(location__service_at_locations__service_id__in=service_ids)
-            )
-            .annotate(
-                via_location_of=models.F("location__service_at_locations__service_id")
-            )
-            .select_related("service_at_location")
-        )
-
-
-def hours_by_service(rows) -> dict:
-    """Group schedule rows from `for_services` by the service whose hours they are.
-
-    A service's own rows and its service-at-location rows are its hours; only
-    when it has none do its locations' general hours stand in.
+    `links` are (service_at_location id, service id, location id) triples of
+    these services. A service's own rows and its service-at-location rows
+    are its hours; only when it has none do its locations' general hours
+    stand in. One query, on the schedule table's own indexed columns.
     """
+    links = list(links)
+    service_of_link = {link: service for link, service, _location in links}
+    services_at: dict = {}
+    for _link, service, location in links:
+        services_at.setdefault(location, set()).add(service)
+    rows = Schedule.objects.filter(
+        Q(service_id__in=list(service_ids))
+        | Q(service_at_location_id__in=list(service_of_link))
+        | Q(location_id__in=list(services_at))
+    )
     own: dict = {}
     fallback: dict = {}
-    seen = set()
     for row in rows:
-        owner = row.service_id or (
-            row.service_at_location.service_id if row.service_at_location_id else None
-        )
-        if owner:
-            if (owner, row.pk) not in seen:
-                seen.add((owner, row.pk))
-                own.setdefault(owner, []).append(row)
-        elif row.via_location_of and (row.via_location_of, row.pk) not in seen:
-            seen.add((row.via_location_of, row.pk))
-            fallback.setdefault(row.via_location_of, []).append(row)
+        owners = {row.service_id, service_of_link.get(row.service_at_location_id)}
+        owners.discard(None)
+        for owner in owners:
+            own.setdefault(owner, []).append(row)
+        if not owners:
+            for service in services_at.get(row.location_id, ()):
+                fallback.setdefault(service, []).append(row)
     return fallback | own
 
 
@@ -166,7 +154,6 @@ class Schedule(HSDSModel):
     attending_type = models.CharField(max_length=255, blank=True, default="")
     notes = models.TextField(blank=True, default="")
 
-    objects = ScheduleQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -149,11 +149,21 @@ class ServiceQuerySet(models.QuerySet):
         ordinals, so the match is on wall-clock time and right across DST.
         Temporarily closed services are never open.
         """
+        from django.conf import settings
+
+        from .locations import Location
         from .schedules import OpeningWindow
 
-        zones = OpeningWindow.objects.values_list("zone", flat=True).distinct()
+        # Every zone a window can be in: the directory's, and the locations'
+        # (a small table, unlike the windows). Extra zones only add a branch.
+        zones = {settings.TIME_ZONE} | set(
+            Location.objects.exclude(time_zone="")
+            .values_list("time_zone", flat=True)
+            .distinct()
+            .order_by()
+        )
         condition = Q(pk__in=[])
-        for zone in zones.order_by():
+        for zone in sorted(zones):
             minute, today, yesterday = hours.instant_facts(instant, ZoneInfo(zone))
             for offset, day in ((0, today), (1, yesterday)):
                 condition |= _window_condition(zone, offset, minute, day)

@@ -1,6 +1,7 @@
 import random
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from ...generator import BatchReport, generate_directory, region_for
 
@@ -52,6 +53,8 @@ class Command(BaseCommand):
             batch_size=batch,
             on_batch=self.progress,
         )
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # statistics for the planner, after bulk rows
         counts = ", ".join(f"{count:,} {table}" for table, count in totals.items())
         self.stdout.write(self.style.SUCCESS(f"Generated {counts}."))
 
