@@ -190,3 +190,21 @@ def test_detail_page_queries_do_not_grow_with_related_rows(client):
         link(service, make_location())
         tag(service, "food")
     assert queries_for(client, service.get_absolute_url()) == few
+
+
+def test_a_full_results_page_with_its_css_and_js_weighs_under_100_kb(client):
+    """Light enough for a cheap phone on a slow connection."""
+    import re
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    rich_services(20)
+    html = client.get(reverse("resources:service-list")).content
+    assert html.count(b'class="card"') == 20
+    assets = re.findall(rb'(?:href|src)="/static/([^"]+)"', html)
+    assert assets
+    total = len(html) + sum(
+        Path(finders.find(name.decode())).stat().st_size for name in assets
+    )
+    assert total < 100_000
