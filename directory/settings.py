@@ -39,7 +39,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with our site: a second factor for every staff account.
+    "resources.apps.DirectoryAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -51,6 +52,10 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "resources",
 ]
 
@@ -64,10 +69,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "resources.middleware.StaffSessionTimeoutMiddleware",
+    "resources.middleware.AdminReferrerPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a lockout into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "directory.urls"
@@ -173,8 +183,32 @@ if env_bool("DJANGO_HTTPS"):
 # Staff sessions: end after 12 hours; the browser forgets them when closed.
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# ... and after 30 minutes idle, or 12 hours in all however busy
+# (resources.middleware.StaffSessionTimeoutMiddleware; anonymous visitors
+# never get a session).
+DIRECTORY_SESSION_IDLE_SECONDS = int(
+    os.environ.get("DIRECTORY_SESSION_IDLE_SECONDS", str(30 * 60))
+)
+DIRECTORY_SESSION_MAX_SECONDS = SESSION_COOKIE_AGE
 
 LOGIN_URL = "admin:login"
+
+# Sign-in: django-axes locks a username out, from the address it was tried
+# from, after DIRECTORY_LOGIN_FAILURES wrong passwords, for an hour.
+# Behind a proxy every request may come from the proxy's address: pairing
+# the username with it still locks only that account, never everyone.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("DIRECTORY_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = 1  # hour
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/resources/locked_out.html"
+# Successful sign-ins are in each account's last_login; keep no extra log
+# of staff addresses and browsers.
+AXES_DISABLE_ACCESS_LOG = True
 
 # Directory policy, overridable per deployment.
 DIRECTORY_NAME = os.environ.get("DIRECTORY_NAME", "Hartford County Help Directory")
@@ -208,6 +242,26 @@ DIRECTORY_LANGUAGES = [
     ("ru", _("Russian")),
     ("ase", _("American Sign Language")),
 ]
+
+# Two-factor authentication (django-otp): authenticator apps name the
+# directory; keys stay hidden in the admin.
+OTP_TOTP_ISSUER = DIRECTORY_NAME
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# How often listings must be verified again (resources/policy.py): every
+# 12 months, every 3 for crisis lines and emergency shelters (and their
+# sub-categories). The public warning for overdue listings is off unless
+# DIRECTORY_VERIFICATION_WARNING_DAYS gives a grace period in days.
+DIRECTORY_VERIFICATION_POLICY = {
+    "months": 12,
+    "categories": {"crisis-hotlines": 3, "emergency-shelter": 3},
+    "due_soon_days": 30,
+    "public_warning_after_days": (
+        int(os.environ["DIRECTORY_VERIFICATION_WARNING_DAYS"])
+        if os.environ.get("DIRECTORY_VERIFICATION_WARNING_DAYS")
+        else None
+    ),
+}
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +11,10 @@ class ResourcesConfig(AppConfig):
         from . import derived
 
         derived.connect()
+
+
+class DirectoryAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, with our site (second factor required) as `admin.site`."""
+
+    default = False  # ResourcesConfig stays this module's default
+    default_site = "resources.admin_site.DirectoryAdminSite"

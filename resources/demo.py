@@ -11,7 +11,9 @@ Every row's id derives from a fixed key (UUID 5), so loading again updates
 the same rows instead of adding new ones.
 """
 
+import copy
 import datetime
+import hashlib
 import uuid
 from collections import Counter
 
@@ -20,20 +22,24 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 
+from . import changes
 from .models import (
     Address,
     Attribute,
+    ChangeRequest,
     Language,
     Location,
     Metadata,
     Organization,
+    OrganizationMembership,
     Phone,
     Schedule,
     Service,
     ServiceAtLocation,
     TaxonomyTerm,
 )
-from .roles import ADMINISTRATORS, CASEWORKERS
+from .models.corrections import Problem, RequestSource
+from .roles import ADMINISTRATORS, CASEWORKERS, ORGANIZATION_EDITORS
 from .taxonomies import term_id
 
 NAMESPACE = uuid.UUID("3d6c1a0e-2b7f-5c44-9e1d-8a0f4b7c2e91")
@@ -50,7 +56,11 @@ LOADED_BY = "load_demo_data"
 DEMO_LOGINS = (
     ("caseworker", "hartford-demo-2026", CASEWORKERS),
     ("admin", "hartford-admin-2026", ADMINISTRATORS),
+    ("editor", "hartford-editor-2026", ORGANIZATION_EDITORS),
 )
+# The organization the demo editor works for.
+DEMO_EDITOR_ORGANIZATION = "interval-house"
+DEMO_BACKUP_CODES = 5
 
 LANGUAGE_NAMES = {
     "es": "Spanish",
@@ -1360,8 +1370,39 @@ def _load_service(writer: _Writer, spec: dict) -> uuid.UUID:
     return pk
 
 
+def _demo_second_factor(user) -> dict:
+    """Give a demo login a known authenticator key and fresh backup codes.
+
+    The key derives from the username, so an authenticator app set up once
+    keeps working after reloading; the backup codes are new each time.
+    """
+    from .two_factor import (
+        APP_DEVICE_NAME,
+        TOTPDevice,
+        issue_backup_codes,
+        secret,
+    )
+
+    key = hashlib.sha256(f"{NAMESPACE}:totp:{user.username}".encode()).hexdigest()
+    TOTPDevice.objects.filter(user=user).exclude(name=APP_DEVICE_NAME).delete()
+    device, _created = TOTPDevice.objects.update_or_create(
+        user=user,
+        name=APP_DEVICE_NAME,
+        defaults={"key": key[:40], "confirmed": True},
+    )
+    return {
+        "totp_secret": secret(device),
+        "totp_uri": device.config_url,
+        "backup_codes": issue_backup_codes(user, count=DEMO_BACKUP_CODES),
+    }
+
+
 def _load_logins() -> list[dict]:
-    """Create or reset the demo staff accounts; none of them is a superuser."""
+    """Create or reset the demo staff accounts; none of them is a superuser.
+
+    Each gets a second factor (see `_demo_second_factor`); the editor edits
+    one demo organization.
+    """
     User = get_user_model()
     logins = []
     for username, password, group_name in DEMO_LOGINS:
@@ -1370,11 +1411,100 @@ def _load_logins() -> list[dict]:
         user.is_staff = True
         user.is_superuser = False
         user.is_active = True
+        user.email = f"{username}@example.org"
         user.set_password(password)
         user.save()
         user.groups.set([group])
-        logins.append({"username": username, "password": password, "group": group_name})
+        login = {"username": username, "password": password, "group": group_name}
+        if group_name == ORGANIZATION_EDITORS:
+            organization_id = demo_id("organization", DEMO_EDITOR_ORGANIZATION)
+            OrganizationMembership.objects.filter(user=user).exclude(
+                organization_id=organization_id
+            ).delete()
+            OrganizationMembership.objects.get_or_create(
+                user=user, organization_id=organization_id
+            )
+            login["organization"] = Organization.objects.get(pk=organization_id).name
+        logins.append(login | _demo_second_factor(user))
     return logins
+
+
+# Change requests waiting in the queue ---------------------------------------------
+
+# (key, service, problem, message, correction): reports as the public sends them.
+PUBLIC_REPORTS = [
+    (
+        "pantry-hours",
+        "food-pantry",
+        "hours",
+        "We came on Saturday at 11 and the pantry was closed.",
+        "A volunteer said Saturday hours end at 10:30 now.",
+    ),
+    (
+        "ajc-phone",
+        "ajc-jobs",
+        "phone",
+        "The number rings out; nobody answers during the day.",
+        "",
+    ),
+    (
+        "clothing-reopened",
+        "salvation-army-clothing",
+        "closed",
+        "The clothing closet is open again since last month.",
+        "Open Tuesdays and Thursdays, 10 to 2, as before.",
+    ),
+]
+
+
+def _load_change_requests(writer: _Writer, *, editor=None) -> None:
+    """Open some requests, once: a caseworker's decision is never undone here."""
+    for key, service, problem, message, correction in PUBLIC_REPORTS:
+        pk = demo_id("changerequest", key)
+        if not ChangeRequest.objects.filter(pk=pk).exists():
+            ChangeRequest.objects.create(
+                id=pk,
+                service_id=demo_id("service", service),
+                problem=problem,
+                message=message,
+                correction=correction,
+            )
+        writer.counts["change requests"] += 1
+    if editor is None:
+        return
+    pk = demo_id("changerequest", "editor-counselling")
+    if not ChangeRequest.objects.filter(pk=pk).exists():
+        service = Service.objects.get(
+            pk=demo_id("service", "interval-house-counselling")
+        )
+        phone = service.phones.order_by("number").first()
+        new_service, new_phone = copy.copy(service), copy.copy(phone)
+        new_service.wait_time = "New clients are seen within two weeks."
+        new_phone.description = "Counselling intake, weekdays"
+        saturday = Schedule(
+            id=demo_id("schedule", "editor-counselling:saturday"),
+            service=service,
+            freq=Schedule.Frequency.WEEKLY,
+            byday="SA",
+            opens_at=datetime.time(10),
+            closes_at=datetime.time(13),
+            description="Saturday support group",
+        )
+        operations = [
+            changes.update_operation(service, new_service, ["wait_time"]),
+            changes.update_operation(phone, new_phone, ["description"]),
+            changes.create_operation(saturday),
+        ]
+        ChangeRequest.objects.create(
+            id=pk,
+            service=service,
+            problem=Problem.UPDATE,
+            source=RequestSource.EDITOR,
+            message=changes.summarize(operations),
+            proposed_changes=operations,
+            submitted_by=editor,
+        )
+    writer.counts["change requests"] += 1
 
 
 @transaction.atomic
@@ -1401,7 +1531,17 @@ def load_demo_data(*, demo_login: bool = False) -> dict:
     for spec in SERVICES:
         pk = _load_service(writer, spec)
         _provenance(writer, "service", spec["key"], pk)
+    logins = _load_logins() if demo_login else []
+    editor = next(
+        (
+            get_user_model().objects.get(username=login["username"])
+            for login in logins
+            if login["group"] == ORGANIZATION_EDITORS
+        ),
+        None,
+    )
+    _load_change_requests(writer, editor=editor)
     result: dict = dict(writer.counts)
     if demo_login:
-        result["logins"] = _load_logins()
+        result["logins"] = logins
     return result

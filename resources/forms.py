@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models.corrections import ChangeRequest
+from .models.corrections import ChangeRequest, Problem
 
 
 class ReportProblemForm(forms.ModelForm):
@@ -30,6 +30,15 @@ class ReportProblemForm(forms.ModelForm):
                 "dealt with."
             ),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An organization's own update comes through the admin, not this form.
+        self.fields["problem"].choices = [
+            choice
+            for choice in self.fields["problem"].choices
+            if choice[0] != Problem.UPDATE
+        ]
 
     def is_from_a_bot(self) -> bool:
         return bool(self.data.get("website"))

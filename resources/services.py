@@ -1,20 +1,33 @@
 """Writes that span several models. Keyword-only, typed, atomic."""
 
 import dataclasses
+import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from . import hours
+from . import changes, hours
 from .models import (
     Attribute,
+    ChangeRequest,
+    Location,
+    Metadata,
     OpeningWindow,
+    Organization,
     Service,
     ServiceAtLocation,
     TaxonomyTerm,
+    Verification,
+    ZeroResultSearch,
 )
+from .models.corrections import Problem, RequestSource, RequestStatus
 from .models.schedules import hours_by_service, zones_by_service
+from .search import query
 
 
 @transaction.atomic
@@ -69,3 +82,370 @@ def opening_windows_rebuild(*, service_ids: Iterable) -> int:
     ]
     OpeningWindow.objects.bulk_create(windows, batch_size=2000)
     return len(windows)
+
+
+# Verification -----------------------------------------------------------------
+
+
+@transaction.atomic
+def service_verify(
+    *,
+    service: Service,
+    user,
+    method: str,
+    outcome: str,
+    notes: str,
+    when: datetime.datetime | None = None,
+) -> Verification:
+    """Log one verification of `service`; a confirmed or updated one assures it.
+
+    Assuring sets the service's HSDS `assured_date` (the day of `when`, in
+    the directory's zone) and `assurer_email` (the verifier's address). A
+    verification logged late, older than the current assured date, is kept
+    in the log but moves nothing back.
+    """
+    verification = Verification(
+        service=service,
+        verified_by=user,
+        verified_at=when or timezone.now(),
+        method=method,
+        outcome=outcome,
+        notes=notes,
+    )
+    verification.full_clean()
+    verification.save()
+    day = timezone.localdate(verification.verified_at)
+    if verification.assures and (
+        service.assured_date is None or service.assured_date <= day
+    ):
+        service.assured_date = day
+        service.assurer_email = getattr(user, "email", "") or ""
+        service.clean_fields(
+            exclude=[
+                field.name
+                for field in Service._meta.fields
+                if field.name not in ("assured_date", "assurer_email")
+            ]
+        )
+        service._history_user = user
+        service._change_reason = _("Verified (%(method)s)") % {
+            "method": verification.get_method_display()
+        }
+        service.save(update_fields=["assured_date", "assurer_email", "last_modified"])
+    return verification
+
+
+# The corrections queue --------------------------------------------------------
+
+
+@transaction.atomic
+def change_request_propose(
+    *,
+    user,
+    listing: Service | Location,
+    operations: list[dict],
+    note: str = "",
+) -> ChangeRequest | None:
+    """Hold an organization editor's edit of `listing` for a caseworker's review.
+
+    Return None when the edit changes nothing.
+    """
+    if not operations:
+        return None
+    for operation in operations:
+        if operation["model"] not in changes.EDITABLE_MODELS:
+            raise ValidationError(_("This change cannot be proposed."))
+    change_request = ChangeRequest(
+        service=listing if isinstance(listing, Service) else None,
+        location=listing if isinstance(listing, Location) else None,
+        organization_id=listing.organization_id,
+        problem=Problem.UPDATE,
+        source=RequestSource.EDITOR,
+        message=(note or changes.summarize(operations))[:2000],
+        proposed_changes=operations,
+        submitted_by=user,
+    )
+    change_request.full_clean()
+    change_request.save()
+    return change_request
+
+
+def _open_for_update(change_request: ChangeRequest) -> ChangeRequest:
+    locked = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
+    if not locked.is_open:
+        raise ValidationError(
+            _("This request has already been dealt with (%(status)s).")
+            % {"status": locked.get_status_display()}
+        )
+    return locked
+
+
+def _resolve(change_request: ChangeRequest, *, user, status: str, note: str) -> None:
+    change_request.status = status
+    change_request.resolved_at = timezone.now()
+    change_request.resolved_by = user
+    change_request.resolution_note = note
+    # The reporter's contact is only for questions while the report is open.
+    change_request.contact = ""
+    change_request._history_user = user
+    change_request.full_clean()
+    change_request.save()
+
+
+@transaction.atomic
+def change_request_accept(
+    *,
+    change_request: ChangeRequest,
+    user,
+    verify: bool = False,
+    method: str = "",
+    notes: str = "",
+) -> ChangeRequest:
+    """Accept a request: apply exactly its proposed changes, if it has any.
+
+    Each change lands in its record's history under `user`, with the
+    request named as the reason. With `verify`, also log a verification
+    (outcome "updated" when something changed, else "confirmed") of the
+    service, or of every service at the location.
+    """
+    locked = _open_for_update(change_request)
+    reason = _("Change request %(id)s accepted") % {"id": str(locked.pk)[:8]}
+    for operation in locked.proposed_changes:
+        changes.apply_operation(operation, user=user, reason=reason)
+    if verify:
+        if not method:
+            raise ValidationError(_("Say how the listing was verified."))
+        services = (
+            [locked.service]
+            if locked.service_id
+            else list(
+                Service.objects.filter(
+                    service_at_locations__location_id=locked.location_id
+                )
+            )
+        )
+        outcome = (
+            Verification.Outcome.UPDATED
+            if locked.proposed_changes
+            else Verification.Outcome.CONFIRMED
+        )
+        for service in services:
+            service.refresh_from_db()
+            service_verify(
+                service=service,
+                user=user,
+                method=method,
+                outcome=outcome,
+                notes=notes or reason,
+            )
+    _resolve(locked, user=user, status=RequestStatus.ACCEPTED, note=notes)
+    return locked
+
+
+@transaction.atomic
+def change_request_reject(
+    *, change_request: ChangeRequest, user, reason: str
+) -> ChangeRequest:
+    """Reject a request, saying why; nothing in the listing changes."""
+    if not reason.strip():
+        raise ValidationError(_("Give a reason for rejecting the request."))
+    locked = _open_for_update(change_request)
+    _resolve(locked, user=user, status=RequestStatus.REJECTED, note=reason.strip())
+    return locked
+
+
+@transaction.atomic
+def change_request_mark_duplicate(
+    *,
+    change_request: ChangeRequest,
+    user,
+    duplicate_of: ChangeRequest | None = None,
+    note: str = "",
+) -> ChangeRequest:
+    """Close a request that repeats another one; nothing in the listing changes."""
+    locked = _open_for_update(change_request)
+    if duplicate_of is not None and duplicate_of.pk == locked.pk:
+        raise ValidationError(_("A request cannot duplicate itself."))
+    locked.duplicate_of = duplicate_of
+    _resolve(locked, user=user, status=RequestStatus.DUPLICATE, note=note)
+    return locked
+
+
+# Merging duplicates -----------------------------------------------------------
+
+# Rebuilt from the records themselves; never moved, only recomputed.
+DERIVED = ("SearchEntry", "OpeningWindow")
+
+
+def _save(row: models.Model, *, user, reason: str) -> None:
+    row._history_user = user
+    row._change_reason = reason
+    row.save()
+
+
+def _move_related(keep, merge, *, user, reason: str) -> None:
+    """Point every row that refers to `merge` at `keep` instead, one save each.
+
+    Saving row by row puts each move in that row's history. Where `keep`
+    already has the same link (a service at the same location, an editor
+    of the same organization), the duplicate link goes and what hangs off
+    it moves to `keep`'s.
+    """
+    for relation in merge._meta.related_objects:
+        field = relation.field
+        if not isinstance(field, models.ForeignKey):
+            continue  # virtual links (HSDS attributes) are moved by the caller
+        model = relation.related_model
+        if model.__name__ in DERIVED or field.remote_field.model is not type(merge):
+            continue
+        for row in model._default_manager.filter(**{field.name: merge}):
+            twin = _existing_twin(row, field, keep)
+            if twin is not None:
+                _move_related(twin, row, user=user, reason=reason)
+                row._history_user = user
+                row._change_reason = reason
+                row.delete()
+                continue
+            if row == keep:
+                # `keep` was a child of `merge`: it cannot become its own child.
+                setattr(row, field.name, None)
+            else:
+                setattr(row, field.name, keep)
+            _save(row, user=user, reason=reason)
+
+
+def _existing_twin(row, field, keep):
+    """Return the row of `keep` that `row` would duplicate under a unique constraint."""
+    for constraint in row._meta.constraints:
+        if not isinstance(constraint, models.UniqueConstraint) or (
+            field.name not in constraint.fields
+        ):
+            continue
+        lookup = {
+            name: keep if name == field.name else getattr(row, name)
+            for name in constraint.fields
+        }
+        twin = type(row)._default_manager.filter(**lookup).first()
+        if twin is not None:
+            return twin
+    return None
+
+
+def _move_attributes(keep, merge, *, entity: str, user, reason: str) -> None:
+    kept_terms = set(
+        Attribute.objects.for_entity(entity)
+        .filter(link_id=keep.pk)
+        .values_list("taxonomy_term_id", flat=True)
+    )
+    for attribute in Attribute.objects.for_entity(entity).filter(link_id=merge.pk):
+        if attribute.taxonomy_term_id in kept_terms:
+            attribute._history_user = user
+            attribute._change_reason = reason
+            attribute.delete()
+        else:
+            attribute.link_id = keep.pk
+            kept_terms.add(attribute.taxonomy_term_id)
+            _save(attribute, user=user, reason=reason)
+
+
+def _merge(keep, merge, *, user, entity: str):
+    if keep.pk == merge.pk:
+        raise ValidationError(_("Choose two different records to merge."))
+    reason = _("Merged %(name)s (%(id)s) into %(kept)s") % {
+        "name": merge,
+        "id": merge.pk,
+        "kept": keep,
+    }
+    _move_related(keep, merge, user=user, reason=reason)
+    _move_attributes(keep, merge, entity=entity, user=user, reason=reason)
+    keep.refresh_from_db()
+    # Fill what `keep` lacks from `merge`; what `keep` says wins.
+    for field in type(keep)._meta.concrete_fields:
+        if field.primary_key or not field.editable:
+            continue
+        if getattr(keep, field.attname) in (None, "") and getattr(
+            merge, field.attname
+        ) not in (None, ""):
+            setattr(keep, field.attname, getattr(merge, field.attname))
+    # The merged record's past becomes part of the kept record's.
+    history = type(merge).history.model
+    history._default_manager.filter(id=merge.pk).update(id=keep.pk)
+    Metadata.objects.filter(resource_type=entity, resource_id=merge.pk).update(
+        resource_id=keep.pk
+    )
+    Metadata.objects.create(
+        resource_id=keep.pk,
+        resource_type=entity,
+        last_action_date=timezone.now(),
+        last_action_type="merge",
+        field_name="id",
+        previous_value=str(merge.pk),
+        replacement_value=str(keep.pk),
+        updated_by=getattr(user, "username", "") or "system",
+    )
+    keep.full_clean()
+    _save(keep, user=user, reason=reason)
+    merge._history_user = user
+    merge._change_reason = reason
+    merge.delete()
+    return keep
+
+
+@transaction.atomic
+def organization_merge(
+    *, keep: Organization, merge: Organization, user
+) -> Organization:
+    """Merge the organization `merge` into `keep` and delete `merge`.
+
+    Its services, locations, phones, contacts, programs, editors, change
+    requests, categories, HSDS metadata and history all move to `keep`.
+    """
+    return _merge(keep, merge, user=user, entity="organization")
+
+
+@transaction.atomic
+def service_merge(*, keep: Service, merge: Service, user) -> Service:
+    """Merge the service `merge` into `keep` and delete `merge`.
+
+    Its locations, phones, hours, languages, costs, documents, areas,
+    contacts, verifications, change requests, categories, HSDS metadata and
+    history all move to `keep`.
+    """
+    return _merge(keep, merge, user=user, entity="service")
+
+
+# Reports ----------------------------------------------------------------------
+
+MAX_SEARCH_WORDS = 8
+
+
+def zero_result_words(text: str) -> str:
+    """Return the words of a search worth counting: normalised, nothing personal.
+
+    Stop words go, and so does any word with a digit in it: a phone number,
+    ZIP code, date or house number says something about a person, not a need.
+    """
+    kept: list[str] = []
+    for word in query.words(text):
+        if word in query.STOPWORDS or any(ch.isdigit() for ch in word):
+            continue
+        if word not in kept:
+            kept.append(word[:40])
+    return " ".join(kept[:MAX_SEARCH_WORDS])[:200]
+
+
+def zero_result_search_record(*, text: str, day: datetime.date | None = None) -> None:
+    """Count one search for `text` that found nothing, today."""
+    words = zero_result_words(text)
+    if not words:
+        return
+    day = day or timezone.localdate()
+    rows = ZeroResultSearch.objects.filter(words=words, date=day)
+    if rows.update(count=F("count") + 1):
+        return
+    try:
+        with transaction.atomic():
+            ZeroResultSearch.objects.create(words=words, date=day, count=1)
+    except IntegrityError:
+        # Another request created the row first: count on it.
+        rows.update(count=F("count") + 1)

@@ -21,6 +21,8 @@ from .filters import ServiceFilter
 from .forms import ReportProblemForm
 from .models import Organization, Service, TaxonomyTerm
 from .opening import attach_opening, summary_lines
+from .policy import verification_policy
+from .services import zero_result_search_record
 
 
 def top_categories():
@@ -95,7 +97,23 @@ class ServiceSearchView(FilterView):
             from .search import suggest
 
             context["suggestion"] = suggest(text)
+            if self.only_words_searched():
+                zero_result_search_record(text=text)
         return context
+
+    def only_words_searched(self) -> bool:
+        """Return whether the words alone, no filter, narrowed the search.
+
+        Only then does an empty result say the directory lacks something.
+        """
+        if self.fixed_filters():
+            return False
+        data = self.filterset.form.cleaned_data
+        return not any(
+            value not in (None, "", [], False)
+            for name, value in data.items()
+            if name != "q"
+        )
 
     def active_filters(self) -> list[tuple[str, str]]:
         """Return (label, URL without it) for each filter in effect."""
@@ -169,13 +187,22 @@ class ServiceDetailView(DetailView):
     context_object_name = "service"
 
     def get_queryset(self):
-        return Service.objects.published().for_detail()
+        queryset = Service.objects.published().for_detail()
+        if verification_policy().public_warning_after_days is not None:
+            queryset = queryset.with_verification_months()
+        return queryset
 
     def get_context_data(self, **kwargs):
         now = timezone.now()
         attach_opening([self.object], now)
+        policy = verification_policy()
+        months = getattr(self.object, "verification_months", policy.months)
         return super().get_context_data(
-            hours_summary=summary_lines(self.object, now.date()), **kwargs
+            hours_summary=summary_lines(self.object, now.date()),
+            verification_overdue=policy.shows_public_warning(
+                self.object.assured_date, months, timezone.localdate(now)
+            ),
+            **kwargs,
         )
 
 
@@ -261,12 +288,16 @@ def report_problem(request, pk):
             return redirect("resources:report-thanks", pk=service.pk)
         else:
             status = 400
-    return render(
+    response = render(
         request,
         "resources/report_problem.html",
         {"service": service, "form": form},
         status=status,
     )
+    # With `no-referrer`, browsers post this form with `Origin: null`, which
+    # the CSRF check refuses; same-origin still tells other sites nothing.
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
 
 
 def report_thanks(request, pk):

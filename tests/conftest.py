@@ -12,6 +12,33 @@ def _plain_static_files(settings):
 
 
 @pytest.fixture(autouse=True)
+def _forced_staff_logins_pass_two_factor(monkeypatch):
+    """Make `client.force_login(staff)` a full admin sign-in, second factor included.
+
+    The admin asks every staff account for a TOTP code (resources.admin.site).
+    Tests that are about something else log in with `force_login`; this
+    gives the user a confirmed authenticator and marks the session verified
+    the way django-otp's own login does. Tests of the sign-in itself post
+    to the login page, or remove `DEVICE_ID_SESSION_KEY` from the session.
+    """
+    from django.test.client import ClientMixin
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from tests.factories import give_authenticator
+
+    force_login = ClientMixin.force_login
+
+    def force_login_verified(self, user, backend=None):
+        force_login(self, user, backend)
+        if user.is_staff:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = give_authenticator(user).persistent_id
+            session.save()
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login_verified)
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Start every test in English: a request to /es/ switches the thread."""
     from django.conf import settings

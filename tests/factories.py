@@ -104,3 +104,23 @@ def make_staff(role: str = roles.CASEWORKERS, **overrides) -> User:
     )
     user.groups.add(Group.objects.get(name=role))
     return user
+
+
+def give_authenticator(user: User):
+    """Return the user's confirmed TOTP device, creating one if they have none."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(
+        user=user, name="Authenticator app", confirmed=True
+    )
+
+
+def make_editor(*organizations: Organization, **overrides) -> User:
+    """Create an organization editor bound to these organizations."""
+    from resources.models import OrganizationMembership
+
+    user = make_staff(role=roles.ORGANIZATION_EDITORS, **overrides)
+    for organization in organizations:
+        OrganizationMembership.objects.create(user=user, organization=organization)
+    return user

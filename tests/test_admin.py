@@ -15,6 +15,7 @@ from resources import roles
 from resources.models import (
     Accessibility,
     Attribute,
+    ChangeRequest,
     Contact,
     CostOption,
     Funding,
@@ -22,6 +23,7 @@ from resources.models import (
     Metadata,
     Organization,
     OrganizationIdentifier,
+    OrganizationMembership,
     Phone,
     Program,
     RequiredDocument,
@@ -32,6 +34,8 @@ from resources.models import (
     ServiceCapacity,
     Unit,
     Url,
+    Verification,
+    ZeroResultSearch,
 )
 
 from .factories import (
@@ -144,6 +148,12 @@ def one_of_each(full_service):
         last_action_type="update",
         updated_by="import",
     )
+    ChangeRequest.objects.create(service=service, problem="phone", message="Wrong.")
+    Verification.objects.create(service=service, method="phone", outcome="confirmed")
+    OrganizationMembership.objects.create(
+        user=make_staff(role=roles.ORGANIZATION_EDITORS), organization=organization
+    )
+    ZeroResultSearch.objects.create(words="ukulele", date=timezone.localdate())
     return service
 
 
@@ -454,3 +464,17 @@ def test_staff_without_a_role_cannot_see_services(client, db):
     response = client.get(admin_url(Service, "changelist"))
 
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_data_exchange_links_show_only_to_those_let_in(client):
+    from resources.roles import ADMINISTRATORS
+
+    from .factories import make_staff
+
+    client.force_login(make_staff())
+    assert "Import HSDS data" not in client.get("/admin/").content.decode()
+    client.force_login(make_staff(ADMINISTRATORS))
+    html = client.get("/admin/").content.decode()
+    assert "Import HSDS data" in html
+    assert client.get("/admin/hsds/import/").status_code == 200

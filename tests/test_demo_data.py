@@ -12,6 +12,7 @@ from resources.demo import SOURCE, load_demo_data
 from resources.models import (
     Address,
     Attribute,
+    ChangeRequest,
     Language,
     Location,
     Metadata,
@@ -279,8 +280,9 @@ class LoadDemoDataCommandTests(TestCase):
         expected = {
             "caseworker": ("hartford-demo-2026", roles.CASEWORKERS),
             "admin": ("hartford-admin-2026", roles.ADMINISTRATORS),
+            "editor": ("hartford-editor-2026", roles.ORGANIZATION_EDITORS),
         }
-        self.assertEqual(User.objects.count(), 2)
+        self.assertEqual(User.objects.count(), 3)
         for username, (password, group) in expected.items():
             with self.subTest(username=username):
                 user = User.objects.get(username=username)
@@ -293,6 +295,36 @@ class LoadDemoDataCommandTests(TestCase):
                 )
                 self.assertIn(username, output)
                 self.assertIn(password, output)
+
+    def test_demo_editor_edits_one_organization_and_has_a_request_waiting(self):
+        self.call("--demo-login")
+        editor = User.objects.get(username="editor")
+        self.assertEqual(
+            list(editor.organization_memberships.values_list("organization__name")),
+            [("Interval House",)],
+        )
+        waiting = ChangeRequest.objects.open()
+        self.assertGreaterEqual(waiting.count(), 4)
+        proposal = waiting.get(submitted_by=editor)
+        self.assertEqual(proposal.service.organization.name, "Interval House")
+        self.assertEqual(
+            {op["action"] for op in proposal.proposed_changes}, {"update", "create"}
+        )
+
+    def test_demo_logins_print_a_way_past_the_second_factor(self):
+        from django_otp.plugins.otp_static.models import StaticToken
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        output = self.call("--demo-login")
+        for username in ("caseworker", "admin", "editor"):
+            with self.subTest(username=username):
+                device = TOTPDevice.objects.get(user__username=username)
+                self.assertTrue(device.confirmed)
+                self.assertIn("otpauth://totp/", output)
+                codes = StaticToken.objects.filter(device__user__username=username)
+                self.assertEqual(codes.count(), 5)
+                for code in codes:
+                    self.assertIn(code.token, output)
 
     def test_demo_login_again_resets_the_password(self):
         self.call("--demo-login")

@@ -2,9 +2,11 @@
 
 from .contacts import Contact, Language, Phone
 from .corrections import ChangeRequest
+from .editors import OrganizationMembership
 from .locations import Accessibility, Address, Location, ServiceAtLocation
 from .metadata import Metadata
 from .organizations import Funding, Organization, OrganizationIdentifier, Program, Url
+from .reports import ZeroResultSearch
 from .schedules import OpeningWindow, Schedule
 from .search import SearchEntry, SearchEntryFTS, SearchWord, Synonym
 from .services import (
@@ -16,6 +18,7 @@ from .services import (
     Unit,
 )
 from .taxonomy import Attribute, Taxonomy, TaxonomyTerm
+from .verification import Verification
 
 __all__ = [
     "Accessibility",
@@ -31,6 +34,7 @@ __all__ = [
     "OpeningWindow",
     "Organization",
     "OrganizationIdentifier",
+    "OrganizationMembership",
     "Phone",
     "Program",
     "RequiredDocument",
@@ -47,4 +51,6 @@ __all__ = [
     "TaxonomyTerm",
     "Unit",
     "Url",
+    "Verification",
+    "ZeroResultSearch",
 ]

@@ -39,6 +39,9 @@ class Organization(HSDSModel):
             required_text_constraint("organization", "description"),
         ]
         indexes = [models.Index(fields=["name"], name="organization_name_idx")]
+        permissions = [
+            ("merge_organization", _("Can merge duplicate organizations")),
+        ]
 
     def __str__(self):
         return self.name

@@ -7,9 +7,11 @@ from zoneinfo import ZoneInfo
 from django.db import models
 from django.db.models import (
     Case,
+    CharField,
     Exists,
     F,
     FloatField,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -30,6 +32,7 @@ from django.db.models.functions import (
 )
 from django.db.models.lookups import Exact
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -59,6 +62,24 @@ def _window_condition(zone: str, offset: int, minute: int, day: hours.DayFacts) 
             | Q(Exact(Mod(month, F("interval")), 0), interval_unit="month")
         )
     )
+
+
+def _due_before(day: datetime.date, policy) -> Q:
+    """Match services, annotated `verification_months`, due again before `day`."""
+    condition = Q(pk__in=[])
+    for months in policy.intervals():
+        condition |= Q(
+            verification_months=months,
+            assured_date__lt=policy.last_assured_before_due(day, months),
+        )
+    return condition
+
+
+class VerificationState(models.TextChoices):
+    NEVER = "never", _("Never verified")
+    OVERDUE = "overdue", _("Overdue")
+    DUE = "due", _("Due soon")
+    CURRENT = "current", _("Up to date")
 
 
 def _attributes_prefetch() -> Prefetch:
@@ -175,6 +196,79 @@ class ServiceQuerySet(models.QuerySet):
     def never_verified(self) -> "ServiceQuerySet":
         """Return services nobody has confirmed yet (no assured date)."""
         return self.filter(assured_date__isnull=True)
+
+    def with_verification_months(self) -> "ServiceQuerySet":
+        """Annotate `verification_months`: the policy's interval for each service.
+
+        The shortest override among its categories (a parent's override
+        covers its sub-categories), else the policy's default.
+        """
+        if "verification_months" in self.query.annotations:
+            return self
+        from ..policy import verification_policy
+        from .taxonomy import Attribute
+
+        policy = verification_policy()
+        whens = []
+        for months, codes in policy.codes_by_months().items():
+            terms = Attribute.objects.for_entity("service").filter(
+                Q(taxonomy_term__code__in=codes)
+                | Q(taxonomy_term__parent__code__in=codes),
+                link_id=OuterRef("pk"),
+            )
+            whens.append(When(Exists(terms), then=Value(months)))
+        return self.annotate(
+            verification_months=Case(
+                *whens, default=Value(policy.months), output_field=IntegerField()
+            )
+        )
+
+    def with_verification_state(
+        self, today: datetime.date | None = None
+    ) -> "ServiceQuerySet":
+        """Annotate `verification_months` and `verification_state`.
+
+        The state is "never" (never verified, which counts as due),
+        "overdue" (past its due date), "due" (due within the policy's
+        `due_soon_days`) or "current".
+        """
+        from ..policy import verification_policy
+
+        policy = verification_policy()
+        today = today or timezone.localdate()
+        soon = today + datetime.timedelta(days=policy.due_soon_days + 1)
+        return self.with_verification_months().annotate(
+            verification_state=Case(
+                When(assured_date__isnull=True, then=Value(VerificationState.NEVER)),
+                When(_due_before(today, policy), then=Value(VerificationState.OVERDUE)),
+                When(_due_before(soon, policy), then=Value(VerificationState.DUE)),
+                default=Value(VerificationState.CURRENT),
+                output_field=CharField(),
+            )
+        )
+
+    def verification_due(self, today: datetime.date | None = None) -> "ServiceQuerySet":
+        """Return services to verify by `today`: due by then, or never verified."""
+        from ..policy import verification_policy
+
+        today = today or timezone.localdate()
+        return self.with_verification_months().filter(
+            Q(assured_date__isnull=True)
+            | _due_before(today + datetime.timedelta(days=1), verification_policy())
+        )
+
+    def verification_overdue(
+        self, today: datetime.date | None = None, *, grace_days: int = 0
+    ) -> "ServiceQuerySet":
+        """Return services verified once whose due date passed over `grace_days` ago."""
+        from ..policy import verification_policy
+
+        today = today or timezone.localdate()
+        return self.with_verification_months().filter(
+            _due_before(
+                today - datetime.timedelta(days=grace_days), verification_policy()
+            )
+        )
 
     def near(self, point: geo.Point, miles: float) -> "ServiceQuerySet":
         """Return services with a location within `miles` of `point`.
@@ -327,6 +421,10 @@ class Service(HSDSModel):
                 name="service_public_name_idx",
             ),
             models.Index(fields=["assured_date"], name="service_assured_idx"),
+        ]
+        permissions = [
+            ("verify_service", _("Can verify listings")),
+            ("merge_service", _("Can merge duplicate services")),
         ]
 
     def __str__(self):

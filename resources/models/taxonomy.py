@@ -120,6 +120,13 @@ class LinkedRecordDescriptor(ForwardManyToOneDescriptor):
             return None
         return self.get_queryset(instance=instance).filter(pk=instance.link_id).first()
 
+    def __set__(self, instance, value):
+        # The link is link_entity + link_id. A bare id handed back (as
+        # django-simple-history does when it rebuilds an old version) says
+        # nothing they do not; only a record is assigned.
+        if isinstance(value, self.field.remote_field.model):
+            super().__set__(instance, value)
+
 
 class EntityLink(models.ForeignObject):
     """A read-only relation from an attribute to the record it describes.

@@ -2,13 +2,23 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import taxonomies
-from .models import (
+from .. import taxonomies
+from ..history import history_metadata_csv
+from ..models import (
     Accessibility,
     Address,
     Attribute,
@@ -34,13 +44,67 @@ from .models import (
     Unit,
     Url,
 )
-from .services import service_set_terms
+from ..models.services import VerificationState
+from ..models.verification import VerificationOutcome
+from ..policy import verification_policy
+from ..roles import is_organization_editor
+from ..services import service_set_terms, service_verify
+from .editors import EditorScopedAdmin
+from .forms import BulkVerifyForm, VerifyForm
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
-    """Every record keeps its full change history, viewable and revertible."""
+    """Every record keeps its full change history, viewable and revertible.
+
+    Organization editors are kept out, except where a subclass mixes in
+    `EditorScopedAdmin` (their own listings).
+    """
 
     list_per_page = 50
+    actions = ("export_history",)
+
+    def _editor_kept_out(self, request) -> bool:
+        return not isinstance(self, EditorScopedAdmin) and is_organization_editor(
+            request.user
+        )
+
+    def has_module_permission(self, request):
+        return not self._editor_kept_out(request) and super().has_module_permission(
+            request
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return not self._editor_kept_out(request) and super().has_view_permission(
+            request, obj
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return not self._editor_kept_out(request) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_add_permission(self, request):
+        return not self._editor_kept_out(request) and super().has_add_permission(
+            request
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._editor_kept_out(request) and super().has_delete_permission(
+            request, obj
+        )
+
+    @admin.action(description=_("Export history as HSDS metadata (CSV)"))
+    def export_history(self, request, queryset):
+        opts = self.model._meta
+        response = HttpResponse(
+            history_metadata_csv(queryset), content_type="text/csv; charset=utf-8"
+        )
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{opts.model_name}-history-{stamp}.csv"'
+        )
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 # Inlines -------------------------------------------------------------------
@@ -156,13 +220,23 @@ class VerificationFilter(admin.SimpleListFilter):
     parameter_name = "verified"
 
     def lookups(self, request, model_admin):
-        return (("yes", _("Verified")), ("never", _("Never verified")))
+        return (
+            ("yes", _("Verified")),
+            (VerificationState.NEVER, _("Never verified")),
+            (VerificationState.OVERDUE, _("Overdue")),
+            (VerificationState.DUE, _("Due soon")),
+            (VerificationState.CURRENT, _("Up to date")),
+        )
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
             return queryset.filter(assured_date__isnull=False)
-        if self.value() == "never":
+        if self.value() == VerificationState.NEVER:
             return queryset.never_verified()
+        if self.value() in VerificationState.values:
+            return queryset.with_verification_state().filter(
+                verification_state=self.value()
+            )
         return queryset
 
 
@@ -180,6 +254,11 @@ class OrganizationAdmin(HistoryAdmin):
         PhoneInline,
         OrganizationIdentifierInline,
     )
+
+    def get_inlines(self, request, obj):
+        from .moderation import OrganizationMembershipInline
+
+        return (*super().get_inlines(request, obj), OrganizationMembershipInline)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(Count("services", distinct=True))
@@ -236,7 +315,7 @@ class ServiceAdminForm(forms.ModelForm):
 
 
 @admin.register(Service)
-class ServiceAdmin(HistoryAdmin):
+class ServiceAdmin(EditorScopedAdmin, HistoryAdmin):
     form = ServiceAdminForm
     list_display = (
         "name",
@@ -257,8 +336,8 @@ class ServiceAdmin(HistoryAdmin):
     search_fields = ("name", "alternate_name", "organization__name", "phones__number")
     autocomplete_fields = ("organization", "program")
     date_hierarchy = "last_modified"
-    actions = ("publish", "unpublish")
-    readonly_fields = ("last_modified",)
+    actions = ("publish", "unpublish", "mark_verified", "export_history")
+    readonly_fields = ("last_modified", "verify_link")
     fieldsets = (
         (
             None,
@@ -291,7 +370,14 @@ class ServiceAdmin(HistoryAdmin):
         (_("Contact"), {"fields": ("url", "email")}),
         (
             _("Verification"),
-            {"fields": ("assured_date", "assurer_email", "last_modified")},
+            {
+                "fields": (
+                    "verify_link",
+                    "assured_date",
+                    "assurer_email",
+                    "last_modified",
+                )
+            },
         ),
         (
             _("More"),
@@ -309,10 +395,159 @@ class ServiceAdmin(HistoryAdmin):
         CostOptionInline,
         RequiredDocumentInline,
     )
+    editor_fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "organization",
+                    "name",
+                    "alternate_name",
+                    "description",
+                    "status",
+                    "alert",
+                )
+            },
+        ),
+        (
+            _("Who it is for and how to get it"),
+            {
+                "fields": (
+                    "eligibility_description",
+                    ("minimum_age", "maximum_age"),
+                    "application_process",
+                    "fees_description",
+                    "wait_time",
+                    "interpretation_services",
+                )
+            },
+        ),
+        (_("Contact"), {"fields": ("url", "email")}),
+        (_("Verification"), {"fields": ("assured_date",)}),
+    )
+    editor_readonly_fields = ("organization", "assured_date")
+    editor_inlines = (PhoneInline, ScheduleInline)
+
+    def get_inlines(self, request, obj):
+        from .moderation import VerificationInline
+
+        inlines = super().get_inlines(request, obj)
+        if obj is not None and not self.is_editor(request):
+            inlines = (*inlines, VerificationInline)
+        return inlines
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        form.save_terms(form.instance)
+        if not self.is_editor(request):
+            form.save_terms(form.instance)
+
+    # Verification ------------------------------------------------------------
+
+    def has_verify_permission(self, request):
+        return request.user.has_perm("resources.verify_service")
+
+    @admin.display(description=_("verify"))
+    def verify_link(self, service):
+        if service.pk is None:
+            return "—"
+        url = reverse("admin:resources_service_verify", args=[service.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Verify now"))
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/verify/",
+                self.admin_site.admin_view(self.verify_view),
+                name="resources_service_verify",
+            )
+        ] + super().get_urls()
+
+    def verify_view(self, request, object_id):
+        """Show the listing as it stands, with the form that logs a verification."""
+        if not self.has_verify_permission(request):
+            raise PermissionDenied
+        service = self.get_object(request, unquote(object_id))
+        if service is None:
+            raise Http404
+        target = request.POST.get("next") or request.GET.get("next") or ""
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}
+        ):
+            target = ""
+        form = VerifyForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            service_verify(service=service, user=request.user, **form.cleaned_data)
+            self.message_user(
+                request,
+                _("Verification of “%(service)s” logged.") % {"service": service},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(
+                target or reverse("admin:verification-dashboard")
+            )
+        policy = verification_policy()
+        listing = (
+            Service.objects.for_detail()
+            .with_verification_months()
+            .prefetch_related("schedules", "service_at_locations__location__schedules")
+            .get(pk=service.pk)
+        )
+        due = (
+            policy.due_date(listing.assured_date, listing.verification_months)
+            if listing.assured_date
+            else None
+        )
+        context = self.admin_site.each_context(request) | {
+            "title": _("Verify %(service)s") % {"service": service},
+            "opts": self.model._meta,
+            "original": service,
+            "service": listing,
+            "due": due,
+            "months": listing.verification_months,
+            "verifications": service.verifications.select_related("verified_by")[:10],
+            "form": form,
+            "next": target,
+        }
+        return TemplateResponse(request, "admin/resources/service_verify.html", context)
+
+    @admin.action(
+        description=_("Mark selected services verified…"), permissions=["verify"]
+    )
+    def mark_verified(self, request, queryset):
+        """Confirm several listings at once: asks for the method and a note first."""
+        applying = "apply" in request.POST
+        form = BulkVerifyForm(request.POST if applying else None)
+        if applying and form.is_valid():
+            services = list(queryset)
+            for service in services:
+                service_verify(
+                    service=service,
+                    user=request.user,
+                    method=form.cleaned_data["method"],
+                    outcome=VerificationOutcome.CONFIRMED,
+                    notes=form.cleaned_data["notes"],
+                )
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d service marked verified.",
+                    "%(count)d services marked verified.",
+                    len(services),
+                )
+                % {"count": len(services)},
+                messages.SUCCESS,
+            )
+            return None
+        context = self.admin_site.each_context(request) | {
+            "title": _("Mark services verified"),
+            "opts": self.model._meta,
+            "services": queryset.select_related("organization"),
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(
+            request, "admin/resources/service_mark_verified.html", context
+        )
 
     @admin.action(description=_("Publish selected services"))
     def publish(self, request, queryset):
@@ -341,7 +576,7 @@ class ServiceAdmin(HistoryAdmin):
 
 
 @admin.register(Location)
-class LocationAdmin(HistoryAdmin):
+class LocationAdmin(EditorScopedAdmin, HistoryAdmin):
     list_display = (
         "__str__",
         "organization",
@@ -360,6 +595,24 @@ class LocationAdmin(HistoryAdmin):
     )
     autocomplete_fields = ("organization",)
     inlines = (AddressInline, PhoneInline, AccessibilityInline, LanguageInline)
+    editor_fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "organization",
+                    "name",
+                    "alternate_name",
+                    "description",
+                    "transportation",
+                    "url",
+                    "address_visibility",
+                )
+            },
+        ),
+    )
+    editor_readonly_fields = ("organization",)
+    editor_inlines = (AddressInline, PhoneInline)
 
 
 @admin.register(ServiceAtLocation)

@@ -1,0 +1,11 @@
+"""The caseworkers' admin.
+
+(The site itself, which asks for a second factor, is `resources.admin_site`.)
+
+- `listings`: every HSDS model, with history, revert and verification;
+- `editors`: organization editors' scope and held edits;
+- `moderation`: the corrections queue, the verification log, editors, reports;
+- `views`: the verification dashboard, duplicates and merging, reports.
+"""
+
+from . import listings, moderation  # noqa: F401  (registers the model admins)

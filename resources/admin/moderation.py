@@ -1,0 +1,346 @@
+"""The corrections queue, the verification log, editors and search reports."""
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .. import changes
+from ..models import (
+    ChangeRequest,
+    OrganizationMembership,
+    Verification,
+    ZeroResultSearch,
+)
+from ..models.verification import VerificationMethod
+from ..roles import ORGANIZATION_EDITORS
+from ..services import (
+    change_request_accept,
+    change_request_mark_duplicate,
+    change_request_reject,
+)
+from .forms import AcceptForm, DuplicateForm, RejectForm
+from .listings import HistoryAdmin
+
+
+def _url(obj) -> str:
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+
+def _link(obj) -> str:
+    if obj is None:
+        return "—"
+    return format_html('<a href="{}">{}</a>', _url(obj), obj)
+
+
+# The corrections queue --------------------------------------------------------
+
+DECISIONS = {
+    "accept": (AcceptForm, _("Accept")),
+    "reject": (RejectForm, _("Reject")),
+    "duplicate": (DuplicateForm, _("Mark as duplicate")),
+}
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(HistoryAdmin):
+    """The queue: read a request, then accept, reject or mark it a duplicate."""
+
+    list_display = (
+        "created_at",
+        "problem",
+        "listing_link",
+        "organization",
+        "source",
+        "proposes_changes",
+        "status",
+    )
+    list_filter = (
+        "status",
+        "source",
+        "problem",
+        ("organization", admin.RelatedOnlyFieldListFilter),
+    )
+    list_select_related = ("service", "location", "organization")
+    search_fields = (
+        "message",
+        "correction",
+        "service__name",
+        "location__name",
+        "organization__name",
+    )
+    date_hierarchy = "created_at"
+    actions = ("accept", "reject", "mark_duplicate", "export_history")
+    change_form_template = "admin/resources/changerequest/change_form.html"
+    fields = (
+        "listing_link",
+        "organization",
+        "problem",
+        "message",
+        "correction",
+        "proposed_change_table",
+        "contact",
+        "source",
+        "submitted_by",
+        "created_at",
+        "status",
+        "resolved_at",
+        "resolved_by",
+        "resolution_note",
+        "duplicate_of",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False  # requests come from the public form and from editors
+
+    def has_change_permission(self, request, obj=None):
+        return False  # decisions go through accept / reject / duplicate
+
+    def has_review_permission(self, request):
+        return request.user.has_perm("resources.change_changerequest")
+
+    @admin.display(description=_("listing"))
+    def listing_link(self, change_request):
+        return _link(change_request.listing)
+
+    @admin.display(description=_("field changes"), boolean=True)
+    def proposes_changes(self, change_request):
+        return bool(change_request.proposed_changes)
+
+    @admin.display(description=_("proposed change"))
+    def proposed_change_table(self, change_request):
+        rows = changes.describe(change_request.proposed_changes)
+        if not rows:
+            return "—"
+        from django.template.loader import render_to_string
+
+        return render_to_string(
+            "admin/resources/changerequest/proposed_changes.html", {"rows": rows}
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/decide/<str:decision>/",
+                self.admin_site.admin_view(self.decide_view),
+                name="resources_changerequest_decide",
+            )
+        ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        change_request = self.get_object(request, unquote(object_id))
+        listing = change_request.listing if change_request else None
+        extra_context = (extra_context or {}) | {
+            "decisions": [(name, label) for name, (_form, label) in DECISIONS.items()],
+            "can_review": self.has_review_permission(request),
+            "listing_url": _url(listing) if listing else "",
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # Actions, each with a page that asks what the decision needs ---------------
+
+    @admin.action(description=_("Accept selected requests…"), permissions=["review"])
+    def accept(self, request, queryset):
+        return self._decide(request, queryset, "accept")
+
+    @admin.action(description=_("Reject selected requests…"), permissions=["review"])
+    def reject(self, request, queryset):
+        return self._decide(request, queryset, "reject")
+
+    @admin.action(
+        description=_("Mark selected requests as duplicates…"), permissions=["review"]
+    )
+    def mark_duplicate(self, request, queryset):
+        return self._decide(request, queryset, "duplicate")
+
+    def decide_view(self, request, object_id, decision):
+        if not self.has_review_permission(request):
+            raise PermissionDenied
+        if decision not in DECISIONS:
+            raise Http404
+        change_request = self.get_object(request, unquote(object_id))
+        if change_request is None:
+            raise Http404
+        queryset = self.get_queryset(request).filter(pk=change_request.pk)
+        response = self._decide(request, queryset, decision, single=True)
+        return response or HttpResponseRedirect(
+            reverse("admin:resources_changerequest_change", args=[change_request.pk])
+        )
+
+    def _decide(self, request, queryset, decision, *, single=False):
+        form_class, label = DECISIONS[decision]
+        requests = list(queryset.select_related("service", "location"))
+        applying = request.method == "POST" and "apply" in request.POST
+        initial = {}
+        if decision == "accept" and all(
+            r.source == ChangeRequest.Source.EDITOR for r in requests
+        ):
+            initial["method"] = VerificationMethod.ORGANIZATION
+        form = form_class(request.POST if applying else None, initial=initial)
+        if applying and form.is_valid():
+            self._apply(request, requests, decision, form.cleaned_data)
+            return None
+        context = self.admin_site.each_context(request) | {
+            "title": label,
+            "decision": decision,
+            "requests": requests,
+            "form": form,
+            "single": single,
+            "opts": self.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "action": {"accept": "accept", "reject": "reject"}.get(
+                decision, "mark_duplicate"
+            ),
+        }
+        return TemplateResponse(
+            request, "admin/resources/changerequest/decide.html", context
+        )
+
+    def _apply(self, request, requests, decision, data) -> None:
+        done = 0
+        for change_request in requests:
+            try:
+                if decision == "accept":
+                    change_request_accept(
+                        change_request=change_request,
+                        user=request.user,
+                        verify=data["verify"],
+                        method=data["method"],
+                        notes=data["notes"],
+                    )
+                elif decision == "reject":
+                    change_request_reject(
+                        change_request=change_request,
+                        user=request.user,
+                        reason=data["reason"],
+                    )
+                else:
+                    original = None
+                    if data["duplicate_of"]:
+                        original = ChangeRequest.objects.filter(
+                            pk=data["duplicate_of"]
+                        ).first()
+                        if original is None:
+                            raise ValidationError(_("No request has that id."))
+                    change_request_mark_duplicate(
+                        change_request=change_request,
+                        user=request.user,
+                        duplicate_of=original,
+                        note=data["notes"],
+                    )
+            except ValidationError as error:
+                self.message_user(
+                    request,
+                    _("%(request)s: not done. %(reason)s")
+                    % {"request": change_request, "reason": " ".join(error.messages)},
+                    messages.ERROR,
+                )
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d request dealt with.",
+                    "%(count)d requests dealt with.",
+                    done,
+                )
+                % {"count": done},
+                messages.SUCCESS,
+            )
+
+
+# The verification log ---------------------------------------------------------
+
+
+class VerificationInline(admin.TabularInline):
+    """A listing's latest verifications, read-only: new ones via "Verify"."""
+
+    model = Verification
+    fields = ("verified_at", "verified_by", "method", "outcome", "notes")
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    ordering = ("-verified_at",)
+    verbose_name_plural = _("verifications")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Verification)
+class VerificationAdmin(admin.ModelAdmin):
+    """Who checked which listing, when, how and with what result."""
+
+    list_display = ("verified_at", "service", "outcome", "method", "verified_by")
+    list_filter = ("outcome", "method", "verified_at")
+    list_select_related = ("service", "verified_by")
+    search_fields = ("service__name", "service__organization__name", "notes")
+    date_hierarchy = "verified_at"
+
+    def has_add_permission(self, request):
+        return False  # logged through a listing's "Verify" page
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a log: a wrong entry is answered by a newer one
+
+
+# Organization editors ---------------------------------------------------------
+
+
+class EditorChoiceMixin:
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(groups__name=ORGANIZATION_EDITORS)
+                .order_by("username")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class OrganizationMembershipInline(EditorChoiceMixin, admin.TabularInline):
+    model = OrganizationMembership
+    fields = ("user", "created_at")
+    readonly_fields = ("created_at",)
+    extra = 0
+    verbose_name = _("editor")
+    verbose_name_plural = _("editors (staff of this organization)")
+
+
+@admin.register(OrganizationMembership)
+class OrganizationMembershipAdmin(EditorChoiceMixin, HistoryAdmin):
+    list_display = ("user", "organization", "created_at")
+    list_select_related = ("user", "organization")
+    search_fields = ("user__username", "organization__name")
+    autocomplete_fields = ("organization",)
+
+
+# What people searched for and did not find ------------------------------------
+
+
+@admin.register(ZeroResultSearch)
+class ZeroResultSearchAdmin(admin.ModelAdmin):
+    list_display = ("words", "date", "count")
+    list_filter = ("date",)
+    search_fields = ("words",)
+    date_hierarchy = "date"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

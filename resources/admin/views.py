@@ -1,0 +1,329 @@
+"""Caseworkers' pages beside the model admins: verification, duplicates, reports.
+
+Each is wrapped in `admin_site.admin_view` (signed in, second factor
+passed) and checks its own permission; organization editors hold none.
+"""
+
+import datetime
+import uuid
+from collections import Counter
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Sum
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import taxonomies
+from ..duplicates import DEFAULT_THRESHOLD, find_duplicates
+from ..models import (
+    Attribute,
+    Organization,
+    Service,
+    TaxonomyTerm,
+    ZeroResultSearch,
+)
+from ..models.services import VerificationState
+from ..policy import verification_policy
+from ..roles import is_organization_editor
+from ..services import organization_merge, service_merge
+from .forms import MergeForm
+
+LIST_LIMIT = 100
+STATES = (
+    VerificationState.OVERDUE,
+    VerificationState.DUE,
+    VerificationState.NEVER,
+    VerificationState.CURRENT,
+)
+
+
+def _require(request, *perms: str) -> None:
+    user = request.user
+    if is_organization_editor(user) or not all(user.has_perm(p) for p in perms):
+        raise PermissionDenied
+
+
+def _render(request, template: str, title: str, **context):
+    return TemplateResponse(
+        request,
+        template,
+        admin.site.each_context(request) | {"title": title, **context},
+    )
+
+
+def _categories():
+    """Return the category terms as (code, label, parent code), parents first."""
+    terms = TaxonomyTerm.objects.filter(
+        taxonomy_detail_id=taxonomies.CATEGORIES_ID
+    ).select_related("parent")
+    return sorted(
+        (
+            (
+                term.code,
+                f"{term.parent} › {term}" if term.parent else str(term),
+                term.parent.code if term.parent else None,
+            )
+            for term in terms
+        ),
+        key=lambda row: row[1],
+    )
+
+
+def _category_counts(services) -> list[dict]:
+    """Count services per category and state; a parent counts its children's.
+
+    `services` is annotated with `verification_state`.
+    """
+    service_states = dict(services.values_list("pk", "verification_state"))
+    rows = (
+        Attribute.objects.for_entity("service")
+        .filter(
+            link_id__in=services.values("pk"),
+            taxonomy_term__taxonomy_detail_id=taxonomies.CATEGORIES_ID,
+        )
+        .values_list(
+            "link_id",
+            "taxonomy_term__code",
+            "taxonomy_term__name",
+            "taxonomy_term__parent__code",
+            "taxonomy_term__parent__name",
+        )
+    )
+    # (top-level name, child name or "") -> (code, services), parents first.
+    members: dict[tuple, tuple[str, set]] = {}
+    for service_id, code, name, parent_code, parent_name in rows:
+        if parent_code:
+            members.setdefault((parent_name, ""), (parent_code, set()))[1].add(
+                service_id
+            )
+            members.setdefault((parent_name, name), (code, set()))[1].add(service_id)
+        else:
+            members.setdefault((name, ""), (code, set()))[1].add(service_id)
+    table = []
+    for (parent, child), (code, ids) in sorted(members.items()):
+        states = Counter(service_states[pk] for pk in ids)
+        table.append(
+            {
+                "label": f"{parent} › {child}" if child else parent,
+                "code": code,
+                "child": bool(child),
+                "total": len(ids),
+                "states": [states.get(state, 0) for state in STATES],
+            }
+        )
+    return table
+
+
+def verification_dashboard(request):
+    """Show what to verify: overdue, due soon, never verified; by organization."""
+    _require(request, "resources.verify_service")
+    today = timezone.localdate()
+    policy = verification_policy()
+    services = Service.objects.filter(status__in=Service.VISIBLE_STATUSES)
+    organization_id = request.GET.get("organization") or ""
+    category = request.GET.get("category") or ""
+    organization = None
+    if organization_id:
+        organization = Organization.objects.filter(pk=_uuid(organization_id)).first()
+        services = services.filter(organization=organization)
+    if category:
+        terms = TaxonomyTerm.objects.filter(
+            code=category
+        ) | TaxonomyTerm.objects.filter(parent__code=category)
+        services = services.with_terms(terms)
+    services = services.with_verification_state(today)
+
+    sections = []
+    for state, title, order in (
+        (VerificationState.OVERDUE, _("Overdue"), ("assured_date", "name")),
+        (VerificationState.DUE, _("Due soon"), ("assured_date", "name")),
+        (VerificationState.NEVER, _("Never verified"), ("organization__name", "name")),
+    ):
+        matching = services.filter(verification_state=state)
+        rows = list(
+            matching.select_related("organization").order_by(*order)[:LIST_LIMIT]
+        )
+        for row in rows:
+            row.due_date = (
+                policy.due_date(row.assured_date, row.verification_months)
+                if row.assured_date
+                else None
+            )
+        sections.append(
+            {"state": state, "title": title, "rows": rows, "count": matching.count()}
+        )
+
+    by_organization: dict = {}
+    for row in (
+        services.exclude(verification_state=VerificationState.CURRENT)
+        .values("organization_id", "organization__name", "verification_state")
+        .annotate(n=Count("pk"))
+        .order_by("organization__name")
+    ):
+        entry = by_organization.setdefault(
+            row["organization_id"],
+            {"id": row["organization_id"], "name": row["organization__name"]},
+        )
+        entry[row["verification_state"]] = row["n"]
+    needing = services.exclude(verification_state=VerificationState.CURRENT)
+    return _render(
+        request,
+        "admin/resources/verification_dashboard.html",
+        _("Verification"),
+        sections=sections,
+        by_organization=list(by_organization.values()),
+        by_category=_category_counts(needing),
+        states=STATES[:3],
+        organizations=Organization.objects.order_by("name").values_list("pk", "name"),
+        categories=_categories(),
+        selected_organization=organization,
+        selected_category=category,
+        policy=policy,
+        today=today,
+    )
+
+
+def _uuid(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise Http404 from None
+
+
+MERGE_KINDS = {
+    "organization": (Organization, "resources.merge_organization", organization_merge),
+    "service": (Service, "resources.merge_service", service_merge),
+}
+
+
+def duplicates(request):
+    """Likely duplicate organizations and services, each with a merge link."""
+    kinds = [
+        kind
+        for kind, (_model, perm, _merge) in MERGE_KINDS.items()
+        if request.user.has_perm(perm)
+    ]
+    if not kinds or is_organization_editor(request.user):
+        raise PermissionDenied
+    try:
+        threshold = min(100, max(50, int(request.GET.get("threshold", ""))))
+    except ValueError:
+        threshold = DEFAULT_THRESHOLD
+    groups = [
+        {
+            "kind": kind,
+            "title": _("Organizations") if kind == "organization" else _("Services"),
+            "candidates": find_duplicates(kind, threshold=threshold),
+        }
+        for kind in kinds
+    ]
+    return _render(
+        request,
+        "admin/resources/duplicates.html",
+        _("Likely duplicates"),
+        groups=groups,
+        threshold=threshold,
+    )
+
+
+def _related_counts(record) -> list[tuple[str, int]]:
+    counts = []
+    for relation in record._meta.related_objects:
+        if relation.related_model.__name__ in ("SearchEntry", "OpeningWindow"):
+            continue
+        if not relation.field.concrete:
+            continue
+        count = relation.related_model._default_manager.filter(
+            **{relation.field.name: record}
+        ).count()
+        if count:
+            counts.append(
+                (str(relation.related_model._meta.verbose_name_plural), count)
+            )
+    return counts
+
+
+def merge(request):
+    """Merge two records: choose the one to keep; everything of the other moves."""
+    kind = request.GET.get("kind") or request.POST.get("kind") or ""
+    if kind not in MERGE_KINDS:
+        raise Http404
+    model, perm, merge_records = MERGE_KINDS[kind]
+    _require(request, perm)
+    ids = [_uuid(value) for value in request.GET.getlist("id")[:2]]
+    records = list(model.objects.filter(pk__in=ids))
+    if len(ids) != 2 or len(records) != 2:
+        raise Http404
+    form = MergeForm(request.POST or None, records=records)
+    if request.method == "POST" and form.is_valid():
+        keep = next(r for r in records if str(r.pk) == form.cleaned_data["keep"])
+        other = next(r for r in records if r is not keep)
+        try:
+            merge_records(keep=keep, merge=other, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("“%(merged)s” was merged into “%(kept)s”.")
+                % {"merged": other, "kept": keep},
+            )
+            opts = model._meta
+            return HttpResponseRedirect(
+                reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_change", args=[keep.pk]
+                )
+            )
+    return _render(
+        request,
+        "admin/resources/merge.html",
+        _("Merge duplicates"),
+        kind=kind,
+        opts=model._meta,
+        form=form,
+        records=[(record, _related_counts(record)) for record in records],
+    )
+
+
+REPORT_PERIODS = (7, 30, 90, 365)
+
+
+def reports(request):
+    """Counts by category and verification state, and what searches did not find."""
+    _require(request, "resources.view_service", "resources.view_zeroresultsearch")
+    today = timezone.localdate()
+    try:
+        days = int(request.GET.get("days", "30"))
+    except ValueError:
+        days = 30
+    if days not in REPORT_PERIODS:
+        days = 30
+    published = Service.objects.published().with_verification_state(today)
+    by_state = dict(
+        published.values_list("verification_state").annotate(n=Count("pk")).order_by()
+    )
+    since = today - datetime.timedelta(days=days - 1)
+    searches = ZeroResultSearch.objects.filter(date__gte=since)
+    return _render(
+        request,
+        "admin/resources/reports.html",
+        _("Reports"),
+        total=sum(by_state.values()),
+        by_state=[
+            (VerificationState(state).label, by_state.get(state, 0)) for state in STATES
+        ],
+        by_category=_category_counts(published),
+        states=[VerificationState(state).label for state in STATES],
+        words=searches.values("words")
+        .annotate(total=Sum("count"), days_seen=Count("date"))
+        .order_by("-total", "words")[:LIST_LIMIT],
+        daily=searches.values("date")
+        .annotate(total=Sum("count"), distinct_words=Count("words"))
+        .order_by("-date"),
+        days=days,
+        periods=REPORT_PERIODS,
+    )

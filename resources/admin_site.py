@@ -1,0 +1,171 @@
+"""The admin site: password, then a second factor, for every staff account.
+
+Installed as Django's default site (`resources.apps.DirectoryAdminConfig`),
+so `admin.site`, every `@admin.register` and every `admin_view` use it.
+It lives outside the `resources.admin` package, which registers model
+admins on import: the site must exist before they can.
+A signed-in user who has not passed the second factor counts as not
+signed in to the admin: every admin page sends them to `two-factor/`.
+"""
+
+import segno
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseRedirect
+from django.shortcuts import resolve_url
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django_otp import login as otp_login
+
+from . import two_factor
+from .roles import is_organization_editor
+
+
+class DirectoryAdminSite(admin.AdminSite):
+    enable_nav_sidebar = True
+
+    def has_permission(self, request):
+        return super().has_permission(request) and two_factor.is_verified(request.user)
+
+    def needs_second_factor(self, request) -> bool:
+        user = request.user
+        return (
+            user.is_authenticated
+            and user.is_active
+            and user.is_staff
+            and not two_factor.is_verified(user)
+        )
+
+    def _next(self, request, fallback: str | None = None) -> str:
+        target = request.POST.get("next") or request.GET.get("next") or fallback
+        if target and url_has_allowed_host_and_scheme(
+            target,
+            allowed_hosts={request.get_host()},
+            require_https=request.is_secure(),
+        ):
+            return target
+        return reverse("admin:index", current_app=self.name)
+
+    def _to_second_factor(self, request, target: str) -> HttpResponseRedirect:
+        url = reverse("admin:two-factor", current_app=self.name)
+        return HttpResponseRedirect(f"{url}?{urlencode({'next': target})}")
+
+    @method_decorator(never_cache)
+    def login(self, request, extra_context=None):
+        if request.method == "GET" and self.needs_second_factor(request):
+            return self._to_second_factor(request, self._next(request))
+        response = super().login(request, extra_context)
+        if response.status_code == 302 and self.needs_second_factor(request):
+            # The password was right: on to the second factor.
+            return self._to_second_factor(request, self._next(request, response.url))
+        return response
+
+    def get_urls(self):
+        from .admin import views
+
+        caseworker_urls = [
+            path(
+                "two-factor/",
+                never_cache(csrf_protect(self.two_factor_view)),
+                name="two-factor",
+            ),
+            path(
+                "caseworkers/verification/",
+                self.admin_view(views.verification_dashboard),
+                name="verification-dashboard",
+            ),
+            path(
+                "caseworkers/duplicates/",
+                self.admin_view(views.duplicates),
+                name="duplicates",
+            ),
+            path(
+                "caseworkers/duplicates/merge/",
+                self.admin_view(views.merge),
+                name="merge",
+            ),
+            path(
+                "caseworkers/reports/", self.admin_view(views.reports), name="reports"
+            ),
+        ]
+        return caseworker_urls + super().get_urls()
+
+    def each_context(self, request):
+        context = super().each_context(request)
+        user = request.user
+        if (
+            context.get("has_permission")
+            and not is_organization_editor(user)
+            and user.has_perm("resources.view_changerequest")
+        ):
+            from .models import ChangeRequest
+
+            context["open_change_requests"] = ChangeRequest.objects.open().count()
+        return context
+
+    def index(self, request, extra_context=None):
+        from .hsds.admin_views import is_directory_administrator
+
+        # The data exchange links show to those the pages will let in.
+        extra = {"can_exchange_hsds": is_directory_administrator(request.user)}
+        return super().index(request, extra | (extra_context or {}))
+
+    def two_factor_view(self, request):
+        """Ask for the second factor; set one up on the first sign-in."""
+        from .admin.forms import TokenForm
+
+        user = request.user
+        target = self._next(request)
+        if not (user.is_authenticated and user.is_active and user.is_staff):
+            return redirect_to_login(
+                request.get_full_path(), resolve_url("admin:login")
+            )
+        if two_factor.is_verified(user):
+            return HttpResponseRedirect(target)
+
+        form = TokenForm(request.POST or None)
+        context = self.each_context(request) | {"form": form, "next": target}
+        if two_factor.has_second_factor(user):
+            if request.method == "POST" and form.is_valid():
+                device = two_factor.match(user, form.cleaned_data["token"])
+                if device is not None:
+                    otp_login(request, device)
+                    return HttpResponseRedirect(target)
+                form.add_error("token", _("That code is not right, or was used."))
+            context["title"] = _("Two-step verification")
+            return TemplateResponse(
+                request, "admin/resources/two_factor_verify.html", context
+            )
+
+        device = two_factor.pending_app_device(user)
+        if request.method == "POST" and form.is_valid():
+            confirmed = two_factor.confirm_app_device(
+                device, form.cleaned_data["token"]
+            )
+            if confirmed is not None:
+                otp_login(request, confirmed)
+                context |= {
+                    "title": _("Your backup codes"),
+                    "codes": two_factor.issue_backup_codes(user),
+                }
+                return TemplateResponse(
+                    request, "admin/resources/two_factor_backup_codes.html", context
+                )
+            form.add_error("token", _("That code is not right. Try the next one."))
+        uri = device.config_url
+        context |= {
+            "title": _("Set up two-step verification"),
+            "secret": two_factor.secret(device),
+            "uri": uri,
+            "qr_svg": segno.make(uri, error="m").svg_inline(
+                scale=4, title=_("QR code for your authenticator app")
+            ),
+        }
+        return TemplateResponse(
+            request, "admin/resources/two_factor_setup.html", context
+        )

@@ -1,0 +1,51 @@
+"""Forms that real browsers post: the public report form, and signing in to the admin.
+
+A browser under `Referrer-Policy: no-referrer` posts with `Origin: null`,
+which Django's CSRF check refuses; only a real browser shows that.
+"""
+
+from django.contrib.auth.models import User
+
+from resources.models import ChangeRequest, Service
+from resources.two_factor import issue_backup_codes
+
+
+def test_a_person_reports_a_problem(visit, demo):
+    service = Service.objects.published().order_by("name").first()
+    session = visit()
+    session.open(service.get_absolute_url())
+    session.page.click("text=Report a problem with this listing")
+    session.page.check("input[name=problem][value=phone]")
+    session.page.fill("textarea[name=message]", "The number rings out.")
+
+    with session.page.expect_navigation():
+        session.page.click("form.report [type=submit]")
+
+    assert session.page.url.endswith(f"/services/{service.pk}/report/thanks/")
+    assert ChangeRequest.objects.filter(
+        service=service, message="The number rings out."
+    ).exists()
+
+
+def test_staff_sign_in_with_a_password_and_a_backup_code(visit, demo):
+    # A superuser: transactional tests empty the groups the migrations made.
+    user = User.objects.create_superuser(
+        "pat", "pat@example.org", "a-long-test-password"
+    )
+    backup = issue_backup_codes(user)[0]
+    session = visit()
+    page = session.page
+
+    session.open("/admin/")
+    page.fill("#id_username", "pat")
+    page.fill("#id_password", "a-long-test-password")
+    with page.expect_navigation():
+        page.click("[type=submit]")
+    assert "/admin/two-factor/" in page.url
+    page.fill("#id_token", backup)
+    with page.expect_navigation():
+        page.click("[type=submit]")
+
+    assert page.url.endswith("/admin/")
+    assert page.locator("#caseworker-tasks").count() == 1
+    assert session.foreign_requests() == []
