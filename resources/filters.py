@@ -138,7 +138,9 @@ class ServiceFilter(django_filters.FilterSet):
     def filter_text(self, queryset, name, value):
         from .search import search_services
 
-        return search_services(queryset, value)
+        # The page's memo, shared with its "Did you mean" (see the view).
+        memo = getattr(self.request, "search_memo", None)
+        return search_services(queryset, value, memo=memo)
 
     def filter_category(self, queryset, name, value):
         terms = TaxonomyTerm.objects.filter(

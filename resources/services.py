@@ -6,8 +6,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -440,12 +439,12 @@ def zero_result_search_record(*, text: str, day: datetime.date | None = None) ->
     if not words:
         return
     day = day or timezone.localdate()
-    rows = ZeroResultSearch.objects.filter(words=words, date=day)
-    if rows.update(count=F("count") + 1):
-        return
-    try:
-        with transaction.atomic():
-            ZeroResultSearch.objects.create(words=words, date=day, count=1)
-    except IntegrityError:
-        # Another request created the row first: count on it.
-        rows.update(count=F("count") + 1)
+    table = ZeroResultSearch._meta.db_table
+    # One statement, safe when two requests count the same words at once
+    # (PostgreSQL and SQLite both speak ON CONFLICT).
+    with connections[router.db_for_write(ZeroResultSearch)].cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (words, date, count) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (words, date) DO UPDATE SET count = {table}.count + 1",
+            [words, day],
+        )

@@ -69,6 +69,8 @@ class ServiceSearchView(FilterView):
         return settings.DIRECTORY_PAGE_SIZE
 
     def get_filterset_kwargs(self, filterset_class):
+        # One memo per page for the search's look-ups (see search_services).
+        self.request.search_memo = {}
         # Always bound, so that an empty query validates like any other.
         return super().get_filterset_kwargs(filterset_class) | {
             "data": self.request.GET
@@ -96,7 +98,7 @@ class ServiceSearchView(FilterView):
         if text and not services:
             from .search import suggest
 
-            context["suggestion"] = suggest(text)
+            context["suggestion"] = suggest(text, memo=self.request.search_memo)
             if self.only_words_searched():
                 zero_result_search_record(text=text)
         return context

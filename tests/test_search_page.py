@@ -210,6 +210,7 @@ def many_services(count):
         {"near": "06103", "radius": "25"},
         {"q": "service"},
         {"q": "servise"},
+        {"q": "xylophone quartz"},
         {
             "category": "basic-needs",
             "access": "free",
@@ -220,7 +221,16 @@ def many_services(count):
             "q": "bulk",
         },
     ],
-    ids=["none", "category", "open-now", "near", "keyword", "typo", "combined"],
+    ids=[
+        "none",
+        "category",
+        "open-now",
+        "near",
+        "keyword",
+        "typo",
+        "zero-hits",
+        "combined",
+    ],
 )
 def test_query_count_is_fixed_and_at_most_ten(client, settings, params):
     settings.DIRECTORY_PAGE_SIZE = 50

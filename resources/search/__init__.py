@@ -40,12 +40,34 @@ def _backend(using: str):
         raise ImproperlyConfigured(f"Search does not support {vendor}.") from None
 
 
-def _synonyms(using: str) -> Synonyms:
-    return Synonyms(Synonym.objects.using(using).values_list("phrase", "terms"))
+def _cached(memo: dict | None, key: tuple, compute):
+    """Look `key` up in a request's memo, so a page asks the database once.
+
+    The search page first searches, then (on no result) suggests: both need
+    the same synonyms and the same word look-ups.
+    """
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def _synonyms(using: str, memo: dict | None = None) -> Synonyms:
+    return _cached(
+        memo,
+        ("synonyms", using),
+        lambda: Synonyms(Synonym.objects.using(using).values_list("phrase", "terms")),
+    )
 
 
 def _corrections(
-    query: Query, synonyms: Synonyms, *, using: str, cutoff: float
+    query: Query,
+    synonyms: Synonyms,
+    *,
+    using: str,
+    cutoff: float,
+    memo: dict | None = None,
 ) -> dict[str, str]:
     """Map each word the index does not know to the closest word it does.
 
@@ -53,12 +75,23 @@ def _corrections(
     index knows, the vocabulary near the others, which of those are live.
     """
     backend = _backend(using)
+
+    def known(words: set[str]) -> set[str]:
+        words = frozenset(words)
+        return _cached(
+            memo, ("known", using, words), lambda: backend.known(words, using)
+        )
+
     unknown = {w for w in query.correctable_words() if not synonyms.knows(w)}
     if unknown:
-        unknown -= backend.known(unknown, using)
+        unknown -= known(unknown)
     if not unknown:
         return {}
-    nearest = backend.candidates(unknown, using)
+    nearest = _cached(
+        memo,
+        ("candidates", using, frozenset(unknown)),
+        lambda: backend.candidates(unknown, using),
+    )
     ranked = {
         word: closest(
             word,
@@ -69,9 +102,8 @@ def _corrections(
         for word in sorted(unknown)
     }
     # A vocabulary word may have left the index since: offer only live ones.
-    live = backend.known(
-        {c for found in ranked.values() for c in found if not synonyms.knows(c)},
-        using,
+    live = known(
+        {c for found in ranked.values() for c in found if not synonyms.knows(c)}
     )
     corrections = {}
     for word, found in ranked.items():
@@ -82,7 +114,9 @@ def _corrections(
     return corrections
 
 
-def search_services(queryset: QuerySet, text: str) -> QuerySet:
+def search_services(
+    queryset: QuerySet, text: str, *, memo: dict | None = None
+) -> QuerySet:
     """Return the services of `queryset` that match `text`, best first.
 
     Each carries a float `rank`; ties go by name, then id. Blank text returns
@@ -96,8 +130,10 @@ def search_services(queryset: QuerySet, text: str) -> QuerySet:
     query = Query.parse(text)
     if query.empty:
         return queryset.none().annotate(rank=zero)
-    synonyms = _synonyms(using)
-    corrections = _corrections(query, synonyms, using=using, cutoff=AUTOCORRECT_CUTOFF)
+    synonyms = _synonyms(using, memo)
+    corrections = _corrections(
+        query, synonyms, using=using, cutoff=AUTOCORRECT_CUTOFF, memo=memo
+    )
     positive, negatives = query.corrected(corrections).nodes(synonyms)
     backend = _backend(using)
     if positive is None:
@@ -112,17 +148,18 @@ def search_services(queryset: QuerySet, text: str) -> QuerySet:
     return found.order_by("-rank", "name", "pk")
 
 
-def suggest(text: str) -> str | None:
+def suggest(text: str, *, memo: dict | None = None) -> str | None:
     """Return `text` with its misspelt words corrected, or None if none is.
 
-    Meant for a query that found nothing: "Did you mean …?".
+    Meant for a query that found nothing: "Did you mean …?". Pass the memo
+    given to `search_services` for the same request to save its look-ups.
     """
     query = Query.parse(text or "")
     if query.empty:
         return None
     using = router.db_for_read(Service)
     corrections = _corrections(
-        query, _synonyms(using), using=using, cutoff=SUGGEST_CUTOFF
+        query, _synonyms(using, memo), using=using, cutoff=SUGGEST_CUTOFF, memo=memo
     )
     return query.corrected(corrections).render() if corrections else None
 
