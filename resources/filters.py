@@ -131,9 +131,7 @@ class ServiceFilter(django_filters.FilterSet):
             ordering.append("distance")
         if (data.get("q") or "").strip():
             ordering.append("-rank")
-        if ordering:
-            queryset = queryset.order_by(*ordering, "name", "pk")
-        return queryset
+        return queryset.order_by(*ordering, "name", "pk")
 
     def filter_text(self, queryset, name, value):
         from .search import search_services

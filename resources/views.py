@@ -39,21 +39,52 @@ class HomeView(TemplateView):
 
 
 class CappedPaginator(Paginator):
-    """Count results only up to a cap: nobody pages through thousands.
+    """Pages of search results: found by one lean query, loaded by id.
 
-    Counting every match of a broad search is the slowest part of a page on
-    a large directory; past the cap the page says "more than 1,000".
+    The filtered queryset yields at most `cap + 1` ids in order, with their
+    sort keys (rank, distance). How many there are is the count (past the
+    cap the page says "more than 1,000": nobody pages through thousands);
+    a slice of them is the page. Only the page's services are then loaded
+    in full, by `load(ids) -> {id: service}`, so a search never joins,
+    sorts or counts wide rows, and never runs twice to count.
     """
 
     cap = 1000
+    keys = ("distance", "rank")
+
+    def __init__(self, object_list, per_page, *, load, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.load = load
+
+    @cached_property
+    def present_keys(self) -> list[str]:
+        return [key for key in self.keys if key in self.object_list.query.annotations]
+
+    @cached_property
+    def found(self) -> list[tuple]:
+        found = self.object_list.values_list("pk", *self.present_keys)
+        return list(found[: self.cap + 1])
 
     @cached_property
     def count(self) -> int:
-        return self.object_list.order_by()[: self.cap + 1].count()
+        return len(self.found)
 
     @property
     def capped(self) -> bool:
         return self.count > self.cap
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = self.found[bottom : bottom + self.per_page]
+        loaded = self.load([pk for pk, *_keys in rows])
+        services = []
+        for pk, *values in rows:
+            if (service := loaded.get(pk)) is not None:  # not deleted meanwhile
+                for key, value in zip(self.present_keys, values, strict=True):
+                    setattr(service, key, value)
+                services.append(service)
+        return self._get_page(services, number, self)
 
 
 class ServiceSearchView(FilterView):
@@ -77,10 +108,16 @@ class ServiceSearchView(FilterView):
         }
 
     def get_queryset(self):
-        return Service.objects.published().for_listing()
+        # Lean: the paginator loads the page's services with all they show.
+        return Service.objects.published()
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        return CappedPaginator(queryset, per_page, **kwargs)
+        return CappedPaginator(
+            queryset,
+            per_page,
+            load=Service.objects.published().for_listing().in_bulk,
+            **kwargs,
+        )
 
     def paginate_queryset(self, queryset, page_size):
         # Out-of-range or malformed page numbers show the nearest real page.

@@ -583,7 +583,6 @@ def test_index_follows_a_deleted_service(indexed, committed):
 
 def test_index_services_removes_ids_it_cannot_find(indexed):
     service = indexed(name="Food pantry")
-    SearchEntry.objects.filter(service=service).update(name="Stale")
     Service.objects.filter(pk=service.pk).update(publication_status="draft")
 
     index_services([service.pk, "00000000-0000-0000-0000-000000000000"])

@@ -3,7 +3,9 @@
 The index is derived data (see `resources.derived`): one `SearchEntry` per
 public service, rebuilt by `resources.search.index_services`, so the Service
 table keeps its HSDS shape. PostgreSQL searches the entry's stored tsvector;
-SQLite searches an FTS5 table over the same rows (`SearchEntryFTS`).
+SQLite an FTS5 table keyed by the entry's id (`SearchEntryFTS`). The texts
+themselves are not kept in the entry: a narrow row is what lets a broad word
+rank its thousands of matches quickly.
 """
 
 from django.contrib.postgres.indexes import GinIndex, GistIndex
@@ -41,22 +43,19 @@ class PostgresGistIndex(_PlainIndexElsewhere, GistIndex):
 
 
 class SearchEntry(models.Model):
-    """The searchable text of one public service, by weight."""
+    """One public service in the search index.
+
+    Its document (see `resources.search.documents`) is weighted: A the
+    service's names, B its organization's and categories' names, C its
+    description and eligibility, D the languages spoken.
+    """
 
     service = models.OneToOneField(
         "resources.Service",
         on_delete=models.CASCADE,
         related_name="search_entry",
     )
-    # Weight A: service name and alternate name.
-    name = models.TextField(blank=True, default="")
-    # Weight B: organization and category (taxonomy term) names.
-    topics = models.TextField(blank=True, default="")
-    # Weight C: description and eligibility.
-    body = models.TextField(blank=True, default="")
-    # Weight D: languages spoken.
-    languages = models.TextField(blank=True, default="")
-    # PostgreSQL only (NULL elsewhere): the weighted document above.
+    # PostgreSQL only (NULL elsewhere): the weighted document.
     vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
@@ -64,7 +63,7 @@ class SearchEntry(models.Model):
         indexes = [PostgresGinIndex(fields=["vector"], name="search_entry_vector_idx")]
 
     def __str__(self):
-        return self.name
+        return str(self.service_id)
 
 
 class FullTextMatch(Lookup):
@@ -86,12 +85,12 @@ FullTextField.register_lookup(FullTextMatch)
 
 
 class SearchEntryFTS(models.Model):
-    """SQLite only: the FTS5 table over `SearchEntry` (created by migration 0005).
+    """SQLite only: the FTS5 table of the entries' documents (see `search.sqlite`).
 
-    An external-content table: SQLite triggers copy each entry's columns into
-    it, and its rowid is the entry's id. Mapped here only so that searches
-    can join it (`search_entry__fts__document__match=...`) and read its
-    bm25 `rank`; nothing writes through this model.
+    Its rowid is the entry's id; a trigger drops a row with its entry.
+    Mapped here only so that searches can join it
+    (`search_entry__fts__document__match=...`) and read its bm25 `rank`;
+    nothing writes through this model.
     """
 
     entry = models.OneToOneField(

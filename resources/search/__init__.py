@@ -13,7 +13,6 @@ pg_trgm) or SQLite (`sqlite`: FTS5, bm25).
 """
 
 from collections.abc import Iterable
-from dataclasses import asdict
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
@@ -188,18 +187,7 @@ def _index(service_ids: list) -> set[str]:
     SearchEntry.objects.filter(service_id__in=service_ids).exclude(
         service_id__in=list(built)
     ).delete()
-    SearchEntry.objects.bulk_create(
-        [
-            SearchEntry(service_id=pk, **asdict(document))
-            for pk, document in built.items()
-        ],
-        update_conflicts=True,
-        unique_fields=["service"],
-        update_fields=["name", "topics", "body", "languages"],
-    )
-    _backend(DEFAULT_DB_ALIAS).store(
-        SearchEntry.objects.filter(service_id__in=list(built))
-    )
+    _backend(DEFAULT_DB_ALIAS).store(built, DEFAULT_DB_ALIAS)
     found = set().union(*(document.vocabulary() for document in built.values()))
     _add_words(found)
     return found

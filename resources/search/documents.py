@@ -1,7 +1,7 @@
 """The text indexed for each service, gathered in a fixed number of queries."""
 
 from collections import defaultdict
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, fields
 
 from django.conf.locale import LANG_INFO
 
@@ -14,6 +14,8 @@ MAX_FIELD = 20_000
 
 @dataclass(frozen=True)
 class Document:
+    """A service's searchable text, by weight (A to D)."""
+
     name: str
     topics: str
     body: str
@@ -27,6 +29,9 @@ class Document:
             for word in words(field)
             if word.isalpha() and 3 <= len(word) <= 30 and word not in STOPWORDS
         }
+
+
+FIELDS = tuple(field.name for field in fields(Document))
 
 
 def _text(*parts: str) -> str:

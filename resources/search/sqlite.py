@@ -1,55 +1,42 @@
-"""SQLite: an FTS5 table over the search entries, ranked by weighted bm25.
+"""SQLite: an FTS5 table of the entries' documents, ranked by weighted bm25.
 
-The table is an external-content FTS5 index of `resources_searchentry`
-(rowid = entry id), kept in step by triggers, so every write to an entry,
-cascades included, reaches it. Migration 0005 runs `INSTALL`;
-`rebuild_index` runs it again (idempotent) and then rebuilds the index from
-the entries, which also repairs it should a later migration rebuild the
-entry table (SQLite drops a table's triggers with it). Changing the
-table's shape needs a migration that runs `UNINSTALL`, then `INSTALL`.
+The table keeps its own copy of each document (rowid = entry id): `store`
+writes it with the entry, and a trigger deletes it with the entry, so
+cascades reach it too. `INSTALL` is idempotent; `rebuild_index` runs it
+again, which also repairs the trigger should a migration rebuild the entry
+table (SQLite drops a table's triggers with it). Changing the table's shape
+needs a migration that runs `UNINSTALL`, then `INSTALL`.
 """
 
 from collections import defaultdict
+from dataclasses import astuple
 
 from django.db import connections
 from django.db.models import F, QuerySet
 from django.db.models.functions import Length
 
 from ..models import SearchEntry, SearchWord
+from .documents import FIELDS, Document
 from .query import All, Any, Node, Phrase, Words
 
 TABLE = "resources_searchentry_fts"
-CONTENT = "resources_searchentry"
-COLUMNS = ("name", "topics", "body", "languages")
-# bm25 weights of COLUMNS, like PostgreSQL's A, B, C, D.
+ENTRIES = "resources_searchentry"
+# bm25 weights of the document's fields, like PostgreSQL's A, B, C, D.
 WEIGHTS = (10.0, 5.0, 2.0, 1.0)
 
-_columns = ", ".join(COLUMNS)
-_new = ", ".join(f"new.{column}" for column in COLUMNS)
-_old = ", ".join(f"old.{column}" for column in COLUMNS)
-_delete = (
-    f"INSERT INTO {TABLE}({TABLE}, rowid, {_columns}) VALUES ('delete', old.id, {_old})"
-)
-_insert = f"INSERT INTO {TABLE}(rowid, {_columns}) VALUES (new.id, {_new})"
+_columns = ", ".join(FIELDS)
 
 INSTALL = [
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5({_columns}, "
-    f"content='{CONTENT}', content_rowid='id', "
     "tokenize='porter unicode61 remove_diacritics 2')",
-    f"CREATE TRIGGER IF NOT EXISTS {TABLE}_insert AFTER INSERT ON {CONTENT} "
-    f"BEGIN {_insert}; END",
-    f"CREATE TRIGGER IF NOT EXISTS {TABLE}_delete AFTER DELETE ON {CONTENT} "
-    f"BEGIN {_delete}; END",
-    f"CREATE TRIGGER IF NOT EXISTS {TABLE}_update AFTER UPDATE ON {CONTENT} "
-    f"BEGIN {_delete}; {_insert}; END",
+    f"CREATE TRIGGER IF NOT EXISTS {TABLE}_delete AFTER DELETE ON {ENTRIES} "
+    f"BEGIN DELETE FROM {TABLE} WHERE rowid = old.id; END",
     # The `rank` column then gives the weighted score (lower is better).
     f"INSERT INTO {TABLE}({TABLE}, rank) "
     f"VALUES ('rank', 'bm25({', '.join(map(str, WEIGHTS))})')",
 ]
 UNINSTALL = [
-    f"DROP TRIGGER IF EXISTS {TABLE}_insert",
     f"DROP TRIGGER IF EXISTS {TABLE}_delete",
-    f"DROP TRIGGER IF EXISTS {TABLE}_update",
     f"DROP TABLE IF EXISTS {TABLE}",
 ]
 
@@ -84,8 +71,24 @@ def matching(node: Node) -> QuerySet:
     return SearchEntry.objects.filter(fts__document__match=_match(node))
 
 
-def store(entries: QuerySet) -> None:
-    """Nothing to do: the triggers have indexed the entries."""
+def store(documents: dict[object, Document], using: str) -> None:
+    """Write the entries of these services (id: document) and their documents."""
+    SearchEntry.objects.using(using).bulk_create(
+        [SearchEntry(service_id=pk) for pk in documents], ignore_conflicts=True
+    )
+    entries = dict(
+        SearchEntry.objects.using(using)
+        .filter(service_id__in=list(documents))
+        .values_list("service_id", "pk")
+    )
+    rows = [(entries[pk], *astuple(document)) for pk, document in documents.items()]
+    with connections[using].cursor() as cursor:
+        cursor.executemany(
+            f"DELETE FROM {TABLE} WHERE rowid = %s", [row[:1] for row in rows]
+        )
+        cursor.executemany(
+            f"INSERT INTO {TABLE}(rowid, {_columns}) VALUES (%s, %s, %s, %s, %s)", rows
+        )
 
 
 def known(found: set[str], using: str) -> set[str]:
@@ -138,13 +141,15 @@ def install(using: str) -> None:
 
 
 def rebuilt(using: str) -> None:
-    """Re-read every entry into the FTS5 index, compact it, refresh statistics.
+    """Drop documents whose entry is gone, compact the index, refresh statistics.
 
     Without statistics SQLite guesses that few services are published and
     may probe the full-text index once per service instead of reading its
     matches: ANALYZE lets it start from the FTS5 table.
     """
     with connections[using].cursor() as cursor:
-        cursor.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')")
+        cursor.execute(
+            f"DELETE FROM {TABLE} WHERE rowid NOT IN (SELECT id FROM {ENTRIES})"
+        )
         cursor.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')")
         cursor.execute("ANALYZE")
