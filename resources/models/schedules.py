@@ -1,7 +1,7 @@
 """Opening hours as HSDS schedule rows (iCalendar-style recurrence)."""
 
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -196,6 +196,29 @@ class Schedule(HSDSModel):
         return ", ".join(words)
 
 
+class OpeningWindowQuerySet(models.QuerySet):
+    def zones(self) -> list[str]:
+        """Return the zones that windows are in, in order.
+
+        A skip scan of the index that leads with the zone: one probe per
+        zone, however many windows there are.
+        """
+        table = self.model._meta.db_table
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(
+                f"""
+                WITH RECURSIVE zones(zone) AS (
+                    SELECT MIN(zone) FROM {table}
+                    UNION ALL
+                    SELECT (SELECT MIN(zone) FROM {table} WHERE zone > zones.zone)
+                    FROM zones WHERE zones.zone IS NOT NULL
+                )
+                SELECT zone FROM zones WHERE zone IS NOT NULL
+                """
+            )
+            return [zone for (zone,) in cursor.fetchall()]
+
+
 class OpeningWindow(models.Model):
     """A schedule row compiled for the database (see `resources.hours.Window`).
 
@@ -221,6 +244,8 @@ class OpeningWindow(models.Model):
     interval_unit = models.CharField(max_length=5)
     anchor = models.IntegerField(default=0)
     week_start = models.PositiveSmallIntegerField(default=0)
+
+    objects = OpeningWindowQuerySet.as_manager()
 
     class Meta:
         indexes = [

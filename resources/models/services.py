@@ -170,21 +170,10 @@ class ServiceQuerySet(models.QuerySet):
         ordinals, so the match is on wall-clock time and right across DST.
         Temporarily closed services are never open.
         """
-        from django.conf import settings
-
-        from .locations import Location
         from .schedules import OpeningWindow
 
-        # Every zone a window can be in: the directory's, and the locations'
-        # (a small table, unlike the windows). Extra zones only add a branch.
-        zones = {settings.TIME_ZONE} | set(
-            Location.objects.exclude(time_zone="")
-            .values_list("time_zone", flat=True)
-            .distinct()
-            .order_by()
-        )
         condition = Q(pk__in=[])
-        for zone in sorted(zones):
+        for zone in OpeningWindow.objects.using(self.db).zones():
             minute, today, yesterday = hours.instant_facts(instant, ZoneInfo(zone))
             for offset, day in ((0, today), (1, yesterday)):
                 condition |= _window_condition(zone, offset, minute, day)
@@ -416,8 +405,14 @@ class Service(HSDSModel):
             ),
         ]
         indexes = [
+            # What the public sees, in the order the search page lists it:
+            # a page of "open now" walks this instead of sorting them all.
             models.Index(
-                fields=["publication_status", "status", "name"],
+                fields=["name", "id"],
+                condition=Q(
+                    publication_status=PublicationStatus.PUBLISHED,
+                    status__in=[ServiceStatus.ACTIVE, ServiceStatus.TEMPORARILY_CLOSED],
+                ),
                 name="service_public_name_idx",
             ),
             models.Index(fields=["assured_date"], name="service_assured_idx"),
