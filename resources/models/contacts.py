@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -108,7 +109,8 @@ class Language(HSDSModel):
                 violation_error_message=_("Give a language name or code."),
             )
         ]
-        indexes = [models.Index(fields=["code"], name="language_code_idx")]
+        # The search page matches codes whatever their case ("es", "ES").
+        indexes = [models.Index(Upper("code"), name="language_code_upper_idx")]
 
     def __str__(self):
         return self.name or self.code

@@ -12,6 +12,7 @@ from django.db.models import (
     F,
     FloatField,
     IntegerField,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -150,7 +151,7 @@ class ServiceQuerySet(models.QuerySet):
         )
 
     def with_terms(self, terms) -> "ServiceQuerySet":
-        """Return services carrying any of the given taxonomy terms.
+        """Return services carrying any of the given taxonomy terms (or their ids).
 
         A semi-join rather than a join, so a service with two matching terms
         is still one row.
@@ -271,15 +272,18 @@ class ServiceQuerySet(models.QuerySet):
         two decimals (about half a mile): exact distances from a few
         searches would otherwise give the place away.
         """
-        from .locations import AddressVisibility, ServiceAtLocation
+        from .locations import AddressVisibility
 
+        place = "service_at_locations__location__"
         # Widened by the rounding, so a rounded position is never boxed out.
         min_lat, max_lat, min_lon, max_lon = geo.bounding_box(point, miles + 1)
-        confidential = Q(location__address_visibility=AddressVisibility.CONFIDENTIAL)
+        confidential = Q(
+            **{f"{place}address_visibility": AddressVisibility.CONFIDENTIAL}
+        )
         lat, lon = (
             Case(
-                When(confidential, then=Round(F(f"location__{axis}"), 2)),
-                default=F(f"location__{axis}"),
+                When(confidential, then=Round(F(f"{place}{axis}"), 2)),
+                default=F(f"{place}{axis}"),
                 output_field=FloatField(),
             )
             for axis in ("latitude", "longitude")
@@ -295,21 +299,17 @@ class ServiceQuerySet(models.QuerySet):
         distance = (2 * geo.EARTH_RADIUS_MILES) * ASin(
             Sqrt(Least(half_chord, Value(1.0)))
         )
-        within = (
-            ServiceAtLocation.objects.filter(
-                location__latitude__range=(min_lat, max_lat),
-                location__longitude__range=(min_lon, max_lon),
+        # One pass over the locations in the box, grouped by service: the
+        # nearest location of each, kept if it is within reach.
+        return (
+            self.filter(
+                **{
+                    f"{place}latitude__range": (min_lat, max_lat),
+                    f"{place}longitude__range": (min_lon, max_lon),
+                }
             )
-            .annotate(dist=distance)
-            .filter(dist__lte=miles)
-        )
-        nearest = (
-            within.filter(service=OuterRef("pk")).order_by("dist").values("dist")[:1]
-        )
-        # The semi-join narrows the services first, so the correlated
-        # subquery runs only for those that are near.
-        return self.filter(pk__in=within.values("service_id")).annotate(
-            distance=Subquery(nearest, output_field=FloatField())
+            .annotate(distance=Min(distance))
+            .filter(distance__lte=miles)
         )
 
 
