@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 import django_filters
 from django import forms
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import geo, taxonomies
-from .models import Language, Service, ServiceAtLocation, TaxonomyTerm
+from . import geo, search, taxonomies
+from .models import Service, TaxonomyTerm
 
 DEFAULT_RADIUS_MILES = 10
 
@@ -137,43 +137,36 @@ class ServiceFilter(django_filters.FilterSet):
         return queryset.order_by(*ordering, "name", "pk")
 
     def filter_text(self, queryset, name, value):
-        from .search import search_services
-
         # The page's memo, shared with its "Did you mean" (see the view).
         memo = getattr(self.request, "search_memo", None)
-        return search_services(queryset, value, memo=memo)
+        return search.search_services(queryset, value, memo=memo)
 
     def filter_category(self, queryset, name, value):
         # The category and its sub-categories.
         category = self.terms[taxonomies.CATEGORIES_ID, value]
-        return queryset.with_terms(
-            [
-                term.pk
+        return search.filter_facets(
+            queryset,
+            any_of=[
+                search.Facet.term(term.pk)
                 for (taxonomy, _code), term in self.terms.items()
                 if taxonomy == taxonomies.CATEGORIES_ID
                 and category.pk in (term.pk, term.parent_id)
-            ]
+            ],
         )
 
     def filter_access(self, queryset, name, value):
         # Every ticked access attribute must hold: "free" and "walk-in".
-        for code in value:
-            term = self.terms[taxonomies.ACCESS_ID, code]
-            queryset = queryset.with_terms([term.pk])
-        return queryset
+        return search.filter_facets(
+            queryset,
+            all_of=[
+                search.Facet.term(self.terms[taxonomies.ACCESS_ID, code].pk)
+                for code in value
+            ],
+        )
 
     def filter_language(self, queryset, name, value):
-        # Spoken at the service itself, or at one of its locations. EXISTS,
-        # not IN: a common language is cheaper checked on the services that
-        # the other filters leave than listed in full.
-        spoken = Language.objects.filter(code__iexact=value)
-        at_locations = ServiceAtLocation.objects.filter(
-            service=OuterRef("pk"),
-            location__in=spoken.filter(location__isnull=False).values("location_id"),
-        )
-        return queryset.filter(
-            Exists(spoken.filter(service=OuterRef("pk"))) | Exists(at_locations)
-        )
+        # Spoken at the service itself, or at one of its locations.
+        return search.filter_facets(queryset, all_of=[search.Facet.language(value)])
 
     def filter_age(self, queryset, name, value):
         return queryset.filter(

@@ -24,7 +24,8 @@ two are kept in agreement by tests.
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from zoneinfo import ZoneInfo
@@ -33,6 +34,7 @@ WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 MINUTES_PER_DAY = 24 * 60
 # Far enough to cross any monthly rule and a year of validity gaps.
 SEARCH_HORIZON_DAYS = 400
+ONE_DAY = dt.timedelta(days=1)
 _EPOCH = dt.date(1970, 1, 5)  # a Monday: week numbers count from here
 
 
@@ -102,6 +104,11 @@ class Rule:
         return pairs
 
     @cached_property
+    def weekdays(self) -> frozenset[int]:
+        """Return the weekdays (0–6) named in `byday`, whatever their ordinals."""
+        return frozenset(wd for _, wd in self.days)
+
+    @cached_property
     def monthdays(self) -> list[int]:
         numbers = []
         for part in filter(None, (p.strip() for p in self.bymonthday.split(","))):
@@ -148,7 +155,7 @@ class Rule:
     def _matches_pattern(self, day: dt.date) -> bool:
         """Does the recurrence (ignoring validity dates) fall on `day`?"""
         if self.freq == "WEEKLY":
-            if not self.days or day.weekday() not in {wd for _, wd in self.days}:
+            if day.weekday() not in self.weekdays:
                 return False
             if self.step > 1:
                 anchor = self.dtstart or self.valid_from
@@ -184,14 +191,16 @@ class Rule:
             return matched
         return False
 
+    def valid_on(self, day: dt.date) -> bool:
+        """Is `day` within the rule's validity, `until` and `count`?"""
+        first, last = self.first_day, self.last_day
+        return not ((first and day < first) or (last and day > last))
+
     def occurs_on(self, day: dt.date) -> bool:
         """Does a window of this rule start on `day`?"""
         if self.minutes is None:
             return False
-        first, last = self.first_day, self.last_day
-        if (first and day < first) or (last and day > last):
-            return False
-        return self._matches_pattern(day)
+        return self.valid_on(day) and self._matches_pattern(day)
 
 
 def week_index(day: dt.date, week_start: int = 0) -> int:
@@ -222,29 +231,131 @@ def local_windows(
     rules: Iterable[Rule], first: dt.date, last: dt.date
 ) -> list[tuple[dt.datetime, dt.datetime]]:
     """Return merged naive wall-clock windows starting from `first` to `last`."""
-    rules = list(rules)
-    windows = []
+    return list(merged_windows(rules, first, last))
+
+
+def merged_windows(
+    rules: Iterable[Rule], first: dt.date, last: dt.date
+) -> Iterator[tuple[dt.datetime, dt.datetime]]:
+    """Yield the merged windows starting from `first` to `last`, in order.
+
+    Lazy, so that a caller can stop at the window it needs. Where the rules
+    repeat (see `Stretch`), whole periods that cannot change what is yielded
+    are skipped rather than walked: an around-the-clock service, or one closed
+    for months, costs a couple of weeks' work instead of a year's.
+    """
+    rules = [rule for rule in rules if rule.minutes is not None]
+    current: tuple[dt.datetime, dt.datetime] | None = None  # still growing
+    quiet_since = first  # no window starts from this day up to `day`
+    stretch = Stretch.around(rules, first, first, last)
     day = first
     while day <= last:
+        if current and current[1] < _midnight(day):  # no later window joins it
+            yield current
+            current = None
+        if day >= stretch.end:
+            stretch = Stretch.around(rules, day, first, last)
+        if skip := stretch.days_to_skip(day, quiet_since, current):
+            if current:  # open throughout: the window grows with the days
+                current = (current[0], current[1] + skip)
+                quiet_since += skip
+            day += skip
+            continue
+        windows = day_windows(rules, day)
+        for start, end in windows:
+            if current and start <= current[1]:
+                current = (current[0], max(current[1], end))
+            else:
+                if current:
+                    yield current
+                current = (start, end)
+        day += ONE_DAY
+        if windows:
+            quiet_since = day
+    if current:
+        yield current
+
+
+def day_windows(
+    rules: Iterable[Rule], day: dt.date
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Return the (unmerged) windows that start on `day`, in order."""
+    midnight = _midnight(day)
+    return sorted(
+        (midnight + dt.timedelta(minutes=start), midnight + dt.timedelta(minutes=end))
+        for start, end in (rule.minutes for rule in rules if rule.occurs_on(day))
+    )
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time())
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """Days `first` to `end` (exclusive) in which the same rules are valid.
+
+    With weekly rules alone, the windows there repeat every `period` days (a
+    week, or a cycle of every-n-weeks rules): the windows starting on day
+    `d + period` are those of day `d`, moved by `period`. Monthly rules do
+    not repeat so simply, and `period` is then None.
+    """
+
+    first: dt.date
+    end: dt.date
+    period: int | None
+
+    @classmethod
+    def around(
+        cls, rules: Sequence[Rule], day: dt.date, first: dt.date, last: dt.date
+    ) -> "Stretch":
+        """Return the stretch of `day`, looking only at days `first` to `last`."""
+        bounds = {first, last + ONE_DAY}
         for rule in rules:
-            if rule.occurs_on(day):
-                start, end = rule.minutes
-                midnight = dt.datetime.combine(day, dt.time())
-                windows.append(
-                    (
-                        midnight + dt.timedelta(minutes=start),
-                        midnight + dt.timedelta(minutes=end),
-                    )
-                )
-        day += dt.timedelta(days=1)
-    windows.sort()
-    merged: list[tuple[dt.datetime, dt.datetime]] = []
-    for start, end in windows:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
+            if rule.first_day and first < rule.first_day <= last:
+                bounds.add(rule.first_day)
+            if rule.last_day and first <= rule.last_day < last:
+                bounds.add(rule.last_day + ONE_DAY)
+        in_force = [rule for rule in rules if rule.valid_on(day)]
+        period = None
+        if not any(rule.freq == "MONTHLY" for rule in in_force):
+            weeks = (rule.step for rule in in_force if rule.freq == "WEEKLY")
+            period = 7 * math.lcm(1, *weeks)
+        return cls(
+            first=max(bound for bound in bounds if bound <= day),
+            end=min(bound for bound in bounds if bound > day),
+            period=period,
+        )
+
+    def days_to_skip(
+        self,
+        day: dt.date,
+        quiet_since: dt.date,
+        current: tuple[dt.datetime, dt.datetime] | None,
+    ) -> dt.timedelta:
+        """Return how far `merged_windows` may jump from `day`, in whole periods.
+
+        It may when the last period is sure to repeat until the stretch ends:
+        - quiet, no window starting in it: none will start later either;
+        - open throughout, the growing window holding it from midnight to
+          midnight: the window grows by a period each period. The windows
+          making up that hold started at most a day before it (a window ends
+          before the second midnight after its day), and the stretch must
+          include that day too, so that the copies of those windows are the
+          windows of the period to come.
+        """
+        if self.period is None:
+            return dt.timedelta(0)
+        period = dt.timedelta(days=self.period)
+        periods = (self.end - day) // period
+        quiet = quiet_since <= day - period and self.first <= day - period
+        open_throughout = (
+            current is not None
+            and self.first <= day - period - ONE_DAY
+            and current[0] <= _midnight(day - period)
+            and current[1] >= _midnight(day)
+        )
+        return periods * period if quiet or open_throughout else dt.timedelta(0)
 
 
 def _wall_clock(at: dt.datetime, zone: ZoneInfo) -> dt.datetime:
@@ -296,33 +407,21 @@ def status_at(
     """Return whether it is open at `at` and the next opening or closing time.
 
     `changes_at` is None when nothing changes within the horizon (open around
-    the clock, or no further opening known). The search widens step by step
-    so that the common case looks at a week, not a year.
+    the clock, or no further opening known). Windows are merged lazily, so
+    that the search stops at the first window that is open now or later.
     """
     if not rules:
         return Status(known=False, open=False, changes_at=None)
     now = _wall_clock(at, zone)
-    for span in sorted({min(8, horizon_days), min(62, horizon_days), horizon_days}):
-        window_end = dt.datetime.combine(
-            now.date() + dt.timedelta(days=span), dt.time()
-        )
-        windows = local_windows(
-            rules,
-            now.date() - dt.timedelta(days=1),
-            now.date() + dt.timedelta(days=span),
-        )
-        for start, end in windows:
-            if start <= now < end:
-                if end <= window_end:
-                    return Status(known=True, open=True, changes_at=_aware(end, zone))
-                break  # open past this span: look further
-            if start > now:
-                return Status(known=True, open=False, changes_at=_aware(start, zone))
-        else:
-            continue  # nothing open or opening in this span
-        if span == horizon_days:
-            return Status(known=True, open=True, changes_at=None)
-    return Status(known=True, open=is_open(rules, at, zone), changes_at=None)
+    last = now.date() + dt.timedelta(days=horizon_days)
+    for start, end in merged_windows(rules, now.date() - ONE_DAY, last):
+        if start > now:
+            return Status(known=True, open=False, changes_at=_aware(start, zone))
+        if now < end:
+            if end > _midnight(last):  # open past the horizon: a change unknown
+                return Status(known=True, open=True, changes_at=None)
+            return Status(known=True, open=True, changes_at=_aware(end, zone))
+    return Status(known=True, open=False, changes_at=None)
 
 
 # Summaries -------------------------------------------------------------------

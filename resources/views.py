@@ -81,8 +81,9 @@ class CappedPaginator(Paginator):
         services = []
         for pk, *values in rows:
             if (service := loaded.get(pk)) is not None:  # not deleted meanwhile
-                for key, value in zip(self.present_keys, values, strict=True):
-                    setattr(service, key, value)
+                found = dict(zip(self.present_keys, values, strict=True))
+                for key in self.keys:  # None when not searched by it
+                    setattr(service, key, found.get(key))
                 services.append(service)
         return self._get_page(services, number, self)
 

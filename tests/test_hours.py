@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from resources.hours import (
     MINUTES_PER_DAY,
+    SEARCH_HORIZON_DAYS,
     WEEKDAYS,
     Rule,
     compile_rule,
@@ -130,6 +131,22 @@ class TestMonthlyAndValidity:
         assert is_open(rules, at("2026-12-12 10:00"), NY)
         assert not is_open(rules, at("2026-12-19 10:00"), NY)
         assert status_at(rules, at("2026-12-13 10:00"), NY).changes_at is None
+
+    def test_hours_that_just_ended_do_not_carry_over_a_week_later(self):
+        # Open around the clock until Monday 7 December 00:00: Sunday night
+        # hours that ended on 29 November bridged only that first night.
+        rules = [
+            rule(
+                byday="SU",
+                opens="20:00",
+                closes="08:00",
+                valid_to=dt.date(2026, 11, 29),
+            ),
+            rule(byday="MO,TU,WE,TH,FR,SA", opens="08:00", closes="08:00"),
+            rule(byday="SU", opens="08:00", closes="00:00"),
+        ]
+        status = status_at(rules, at("2026-11-29 22:00"), NY)
+        assert status.open and status.closes_at == at("2026-12-07 00:00")
 
     def test_every_other_week_from_dtstart(self):
         rules = [rule(byday="MO", interval=2, dtstart=dt.date(2026, 11, 30))]
@@ -293,3 +310,64 @@ def test_compiled_windows_agree_with_the_engine(rules_, local, zone):
     assert any(
         window_matches(w, minute, today, yesterday) for w in compiled
     ) == is_open(rules_, instant, zone)
+
+
+@st.composite
+def steady_rules(draw):
+    """Weekly rules that often join up around the clock, or long validity gaps."""
+    days = draw(st.lists(st.sampled_from(WEEKDAYS), min_size=1, unique=True))
+    clock = st.sampled_from(["00:00", "00:00", "23:59", "08:00", "20:00"])
+    dtstart = draw(st.none() | dates)
+    return Rule(
+        opens_at=dt.time.fromisoformat(draw(clock)),
+        closes_at=dt.time.fromisoformat(draw(clock)),
+        byday=",".join(WEEKDAYS if draw(st.booleans()) else days),
+        valid_from=draw(st.none() | dates),
+        valid_to=draw(st.none() | dates),
+        dtstart=dtstart,
+        interval=draw(st.sampled_from([None, 2, 3])) if dtstart else None,
+    )
+
+
+def reference_status(rules_, instant, zone) -> tuple[bool, dt.datetime | None]:
+    """Materialise every window of the horizon, merge them all, then look."""
+    now = instant.astimezone(zone).replace(tzinfo=None)
+    first = now.date() - dt.timedelta(days=1)
+    last = now.date() + dt.timedelta(days=SEARCH_HORIZON_DAYS)
+    windows = []
+    for offset in range((last - first).days + 1):
+        midnight = dt.datetime.combine(first + dt.timedelta(days=offset), dt.time())
+        windows += [
+            (
+                midnight + dt.timedelta(minutes=r.minutes[0]),
+                midnight + dt.timedelta(minutes=r.minutes[1]),
+            )
+            for r in rules_
+            if r.occurs_on(midnight.date())
+        ]
+    merged = []
+    for start, end in sorted(windows):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    for start, end in merged:
+        if start > now:
+            return False, start.replace(tzinfo=zone)
+        if now < end:
+            horizon_end = dt.datetime.combine(last, dt.time())
+            return True, end.replace(tzinfo=zone) if end <= horizon_end else None
+    return False, None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(rules() | steady_rules(), min_size=1, max_size=4),
+    instants,
+    st.sampled_from(ZONES),
+)
+def test_status_agrees_with_all_windows_of_the_horizon(rules_, local, zone):
+    instant = local.replace(tzinfo=zone)
+    status = status_at(rules_, instant, zone)
+    assert status.known
+    assert (status.open, status.changes_at) == reference_status(rules_, instant, zone)

@@ -8,6 +8,7 @@ themselves are not kept in the entry: a narrow row is what lets a broad word
 rank its thousands of matches quickly.
 """
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -42,6 +43,24 @@ class PostgresGistIndex(_PlainIndexElsewhere, GistIndex):
     pass
 
 
+class FacetKeysField(ArrayField):
+    """PostgreSQL: an array of facet keys. Elsewhere an unused NULL column."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("base_field", models.TextField())
+        super().__init__(**kwargs)
+
+    def db_type(self, connection):
+        if connection.vendor == "postgresql":
+            return super().db_type(connection)
+        return "text"
+
+    def get_placeholder_sql(self, value, compiler, connection):
+        if connection.vendor == "postgresql":
+            return super().get_placeholder_sql(value, compiler, connection)
+        return "%s", (value,)
+
+
 class SearchEntry(models.Model):
     """One public service in the search index.
 
@@ -57,10 +76,16 @@ class SearchEntry(models.Model):
     )
     # PostgreSQL only (NULL elsewhere): the weighted document.
     vector = SearchVectorField(null=True, editable=False)
+    # PostgreSQL only (NULL elsewhere): its categories, access terms and
+    # languages as keys such as "language:es" (see `resources.search.facets`).
+    facets = FacetKeysField(null=True, editable=False)
 
     class Meta:
         verbose_name_plural = "search entries"
-        indexes = [PostgresGinIndex(fields=["vector"], name="search_entry_vector_idx")]
+        indexes = [
+            PostgresGinIndex(fields=["vector"], name="search_entry_vector_idx"),
+            PostgresGinIndex(fields=["facets"], name="search_entry_facets_idx"),
+        ]
 
     def __str__(self):
         return str(self.service_id)

@@ -20,9 +20,17 @@ from django.db.models import FloatField, QuerySet, Value
 
 from ..models import SearchEntry, SearchWord, Service, Synonym
 from . import documents, postgres, sqlite
+from .facets import Facet
 from .query import AUTOCORRECT_CUTOFF, SUGGEST_CUTOFF, Query, Synonyms, closest
 
-__all__ = ["index_services", "rebuild_index", "search_services", "suggest"]
+__all__ = [
+    "Facet",
+    "filter_facets",
+    "index_services",
+    "rebuild_index",
+    "search_services",
+    "suggest",
+]
 
 BATCH_SIZE = 500
 # How many near words per typo are checked against the index, best first.
@@ -145,6 +153,18 @@ def search_services(
     else:
         found = backend.search(queryset, positive, negatives)
     return found.order_by("-rank", "name", "pk")
+
+
+def filter_facets(
+    queryset: QuerySet, *, any_of: list[Facet] = (), all_of: list[Facet] = ()
+) -> QuerySet:
+    """Return the services of `queryset` with any of `any_of` and all of `all_of`.
+
+    Facets are categories, access terms and languages (see `facets`).
+    """
+    return _backend(queryset.db).filter_facets(
+        queryset, any_of=list(any_of), all_of=list(all_of)
+    )
 
 
 def suggest(text: str, *, memo: dict | None = None) -> str | None:

@@ -1,37 +1,43 @@
-"""The text indexed for each service, gathered in a fixed number of queries."""
+"""What is indexed for each service, gathered in a fixed number of queries."""
 
 from collections import defaultdict
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass, field
 
 from django.conf.locale import LANG_INFO
 
 from ..models import Attribute, Language, Service
+from .facets import Facet
 from .query import STOPWORDS, words
 
 # Longer text adds nothing to a search and would bloat the index.
 MAX_FIELD = 20_000
 
 
+# A document's texts, by weight (A to D).
+FIELDS = ("name", "topics", "body", "languages")
+
+
 @dataclass(frozen=True)
 class Document:
-    """A service's searchable text, by weight (A to D)."""
+    """A service's searchable texts, and its facets (see `facets`)."""
 
     name: str
     topics: str
     body: str
     languages: str
+    facets: frozenset[Facet] = field(default_factory=frozenset)
+
+    def texts(self) -> tuple[str, ...]:
+        return tuple(getattr(self, name) for name in FIELDS)
 
     def vocabulary(self) -> set[str]:
         """Return the words worth offering as spelling corrections."""
         return {
             word
-            for field in astuple(self)
-            for word in words(field)
+            for text in self.texts()
+            for word in words(text)
             if word.isalpha() and 3 <= len(word) <= 30 and word not in STOPWORDS
         }
-
-
-FIELDS = tuple(field.name for field in fields(Document))
 
 
 def _text(*parts: str) -> str:
@@ -81,13 +87,15 @@ def build(service_ids: list) -> dict:
     ids = [row[0] for row in services]
 
     terms = defaultdict(list)
-    for service_id, term in (
+    facets = defaultdict(set)
+    for service_id, term_id, term in (
         Attribute.objects.for_entity("service")
         .filter(link_id__in=ids, taxonomy_term__isnull=False)
         .order_by("taxonomy_term__name")
-        .values_list("link_id", "taxonomy_term__name")
+        .values_list("link_id", "taxonomy_term_id", "taxonomy_term__name")
     ):
         terms[service_id].append(term)
+        facets[service_id].add(Facet.term(term_id))
 
     languages = defaultdict(dict)  # insertion-ordered sets
     for service_id, name, code in [
@@ -99,6 +107,7 @@ def build(service_ids: list) -> dict:
         .values_list("location__service_at_locations__service_id", "name", "code"),
     ]:
         languages[service_id].update(dict.fromkeys(language_labels(name, code)))
+        facets[service_id].add(Facet.language(code))
 
     return {
         pk: Document(
@@ -106,6 +115,7 @@ def build(service_ids: list) -> dict:
             topics=_text(organization, organization_alternate, *terms[pk]),
             body=_text(description, eligibility),
             languages=_text(*languages[pk]),
+            facets=frozenset(facets[pk]),
         )
         for (
             pk,

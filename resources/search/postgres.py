@@ -1,7 +1,6 @@
 """PostgreSQL: a stored, weighted tsvector with a GIN index; pg_trgm for typos."""
 
 import operator
-from dataclasses import astuple
 from functools import reduce
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -10,6 +9,7 @@ from django.db.models import F, QuerySet
 
 from ..models import SearchEntry, SearchWord
 from .documents import FIELDS, Document
+from .facets import Facet
 from .query import All, Any, Node, Phrase, Words
 
 CONFIG = "english"
@@ -20,12 +20,17 @@ _WEIGHTED = " || ".join(
     f"setweight(to_tsvector('{CONFIG}', document.{field}), '{weight}')"
     for field, weight in zip(FIELDS, "ABCD", strict=True)
 )
+# Facet keys travel space-separated: an array of arrays cannot be unnested.
 _UPSERT = f"""
-    INSERT INTO {SearchEntry._meta.db_table} (service_id, vector)
-    SELECT document.service_id, {_WEIGHTED}
-    FROM unnest(%s::uuid[], %s::text[], %s::text[], %s::text[], %s::text[])
-        AS document(service_id, {", ".join(FIELDS)})
-    ON CONFLICT (service_id) DO UPDATE SET vector = excluded.vector
+    INSERT INTO {SearchEntry._meta.db_table} (service_id, vector, facets)
+    SELECT
+        document.service_id,
+        {_WEIGHTED},
+        string_to_array(document.facets, ' ')
+    FROM unnest(%s::uuid[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
+        AS document(service_id, {", ".join(FIELDS)}, facets)
+    ON CONFLICT (service_id)
+    DO UPDATE SET vector = excluded.vector, facets = excluded.facets
 """
 
 
@@ -65,9 +70,26 @@ def store(documents: dict[object, Document], using: str) -> None:
     """
     if not documents:
         return
-    columns = zip(*map(astuple, documents.values()), strict=True)
+    texts = zip(*(document.texts() for document in documents.values()), strict=True)
+    facets = [
+        " ".join(sorted(facet.key for facet in document.facets))
+        for document in documents.values()
+    ]
     with connections[using].cursor() as cursor:
-        cursor.execute(_UPSERT, [list(documents), *map(list, columns)])
+        cursor.execute(_UPSERT, [list(documents), *map(list, texts), facets])
+
+
+def filter_facets(
+    queryset: QuerySet, *, any_of: list[Facet], all_of: list[Facet]
+) -> QuerySet:
+    """Filter by the entries' indexed facet keys (see `facets`)."""
+    if any_of:
+        keys = sorted(facet.key for facet in any_of)
+        queryset = queryset.filter(search_entry__facets__overlap=keys)
+    if all_of:
+        keys = sorted(facet.key for facet in all_of)
+        queryset = queryset.filter(search_entry__facets__contains=keys)
+    return queryset
 
 
 def known(found: set[str], using: str) -> set[str]:

@@ -9,13 +9,13 @@ needs a migration that runs `UNINSTALL`, then `INSTALL`.
 """
 
 from collections import defaultdict
-from dataclasses import astuple
 
 from django.db import connections
 from django.db.models import F, QuerySet
 from django.db.models.functions import Length
 
 from ..models import SearchEntry, SearchWord
+from . import facets
 from .documents import FIELDS, Document
 from .query import All, Any, Node, Phrase, Words
 
@@ -81,7 +81,7 @@ def store(documents: dict[object, Document], using: str) -> None:
         .filter(service_id__in=list(documents))
         .values_list("service_id", "pk")
     )
-    rows = [(entries[pk], *astuple(document)) for pk, document in documents.items()]
+    rows = [(entries[pk], *document.texts()) for pk, document in documents.items()]
     with connections[using].cursor() as cursor:
         cursor.executemany(
             f"DELETE FROM {TABLE} WHERE rowid = %s", [row[:1] for row in rows]
@@ -89,6 +89,17 @@ def store(documents: dict[object, Document], using: str) -> None:
         cursor.executemany(
             f"INSERT INTO {TABLE}(rowid, {_columns}) VALUES (%s, %s, %s, %s, %s)", rows
         )
+
+
+def filter_facets(
+    queryset: QuerySet, *, any_of: list[facets.Facet], all_of: list[facets.Facet]
+) -> QuerySet:
+    """Filter on the HSDS tables: fast enough at SQLite's scale, nothing to index."""
+    if any_of:
+        queryset = queryset.filter(facets.condition(any_of))
+    for facet in all_of:
+        queryset = queryset.filter(facets.condition([facet]))
+    return queryset
 
 
 def known(found: set[str], using: str) -> set[str]:
