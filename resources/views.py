@@ -56,14 +56,22 @@ class CappedPaginator(Paginator):
         super().__init__(object_list, per_page, **kwargs)
         self.load = load
 
+    @classmethod
+    def keys_of(cls, queryset) -> list[str]:
+        return [key for key in cls.keys if key in queryset.query.annotations]
+
+    @classmethod
+    def results(cls, queryset):
+        """Return the one query that finds a search's results: (id, *keys)."""
+        return queryset.values_list("pk", *cls.keys_of(queryset))[: cls.cap + 1]
+
     @cached_property
     def present_keys(self) -> list[str]:
-        return [key for key in self.keys if key in self.object_list.query.annotations]
+        return self.keys_of(self.object_list)
 
     @cached_property
     def found(self) -> list[tuple]:
-        found = self.object_list.values_list("pk", *self.present_keys)
-        return list(found[: self.cap + 1])
+        return list(self.results(self.object_list))
 
     @cached_property
     def count(self) -> int:

@@ -22,10 +22,17 @@ from resources.models import (
     Synonym,
     TaxonomyTerm,
 )
-from resources.search import index_services, rebuild_index, search_services, suggest
+from resources.search import (
+    Facet,
+    filter_facets,
+    index_services,
+    rebuild_index,
+    search_services,
+    suggest,
+)
 from resources.search.query import Query
 
-from .factories import make_organization, make_service, tag, term
+from .factories import link, make_location, make_organization, make_service, tag, term
 from .test_admin import admin_url, form_data
 
 
@@ -562,6 +569,46 @@ def test_index_follows_languages_added_and_removed(indexed, committed):
     with committed():
         language.delete()
     assert names("creole") == []
+
+
+def faceted(**facets) -> list[str]:
+    found = filter_facets(Service.objects.published(), **facets)
+    return sorted(found.values_list("name", flat=True))
+
+
+def test_facets_follow_categories_added_and_removed(indexed, committed):
+    service = indexed(name="Tuesday group")
+    indexed(name="Other")
+    syringe = Facet.term(term("syringe-services").pk)
+    free = Facet.term(term("free").pk)
+    assert faceted(any_of=[syringe]) == []
+
+    with committed():
+        tag(service, "syringe-services", "free")
+    assert faceted(any_of=[syringe]) == ["Tuesday group"]
+    assert faceted(all_of=[syringe, free]) == ["Tuesday group"]
+
+    with committed():
+        Attribute.objects.get(link_id=service.pk, taxonomy_term__code="free").delete()
+    assert faceted(any_of=[syringe, free]) == ["Tuesday group"]
+    assert faceted(all_of=[syringe, free]) == []
+
+
+def test_facets_follow_languages_of_the_service_and_its_locations(indexed, committed):
+    at_desk = indexed(name="At the desk")
+    on_site = indexed(name="On site")
+    with committed():
+        Language.objects.create(service=at_desk, name="Spanish", code="ES")
+        location = make_location()
+        link(on_site, location)
+        spoken_there = Language.objects.create(location=location, code="ht")
+
+    assert faceted(all_of=[Facet.language("es")]) == ["At the desk"]
+    assert faceted(all_of=[Facet.language("HT")]) == ["On site"]
+
+    with committed():
+        spoken_there.delete()
+    assert faceted(all_of=[Facet.language("ht")]) == []
 
 
 def test_index_follows_a_deleted_service(indexed, committed):

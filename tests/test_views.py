@@ -48,11 +48,16 @@ def test_home_page_offers_search_and_categories(client):
     assert reverse("resources:category-detail", args=["housing"]) in html
 
 
-def test_drafts_and_inactive_services_appear_on_no_public_page(client):
-    hidden = hidden_services()
-    visible = make_service(name="Open Listing", organization=hidden[0].organization)
-    for service in [*hidden, visible]:
-        tag(service, "food")
+def test_drafts_and_inactive_services_appear_on_no_public_page(
+    client, django_capture_on_commit_callbacks
+):
+    # Committed, as in the admin: the search index follows (category pages
+    # filter by it on PostgreSQL).
+    with django_capture_on_commit_callbacks(execute=True):
+        hidden = hidden_services()
+        visible = make_service(name="Open Listing", organization=hidden[0].organization)
+        for service in [*hidden, visible]:
+            tag(service, "food")
 
     pages = [
         reverse("resources:service-list"),

@@ -3,7 +3,7 @@
 PostgreSQL keeps each entry's facet keys in an indexed array, so that
 "counselling, in mental health, free, in Spanish" is one index probe per
 condition on one narrow table instead of a join per filter. Elsewhere the
-same conditions run on the HSDS tables themselves (`conditions`), which is
+same conditions run on the HSDS tables themselves (`condition`), which is
 fast enough for SQLite-sized directories and needs no index to keep.
 """
 

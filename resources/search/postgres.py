@@ -1,5 +1,6 @@
 """PostgreSQL: a stored, weighted tsvector with a GIN index; pg_trgm for typos."""
 
+import json
 import operator
 from functools import reduce
 
@@ -20,13 +21,13 @@ _WEIGHTED = " || ".join(
     f"setweight(to_tsvector('{CONFIG}', document.{field}), '{weight}')"
     for field, weight in zip(FIELDS, "ABCD", strict=True)
 )
-# Facet keys travel space-separated: an array of arrays cannot be unnested.
+# Facet keys travel as JSON: an array of arrays cannot be unnested.
 _UPSERT = f"""
     INSERT INTO {SearchEntry._meta.db_table} (service_id, vector, facets)
     SELECT
         document.service_id,
         {_WEIGHTED},
-        string_to_array(document.facets, ' ')
+        ARRAY(SELECT jsonb_array_elements_text(document.facets::jsonb))
     FROM unnest(%s::uuid[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
         AS document(service_id, {", ".join(FIELDS)}, facets)
     ON CONFLICT (service_id)
@@ -72,7 +73,7 @@ def store(documents: dict[object, Document], using: str) -> None:
         return
     texts = zip(*(document.texts() for document in documents.values()), strict=True)
     facets = [
-        " ".join(sorted(facet.key for facet in document.facets))
+        json.dumps(sorted(facet.key for facet in document.facets))
         for document in documents.values()
     ]
     with connections[using].cursor() as cursor:

@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 
 from ...filters import ServiceFilter
 from ...models import Service
+from ...views import CappedPaginator
 
 # (kind, list of query-string variants); variants rotate across repeats.
 MIX = [
@@ -104,8 +105,13 @@ class Command(BaseCommand):
         return ServiceFilter(QueryDict(query), queryset=Service.objects.published()).qs
 
     def bare_sql_ms(self, query: str) -> float:
-        """Time the page's main query alone, as SQL, without Django around it."""
-        sql, params = self.filtered(query).values("pk")[:20].query.sql_with_params()
+        """Time the page's main query alone, as SQL, without Django around it.
+
+        That query finds the results: their ids in order, as many as the page
+        counts (see `CappedPaginator`). The page then loads its 20 services.
+        """
+        results = CappedPaginator.results(self.filtered(query))
+        sql, params = results.query.sql_with_params()
         started = time.perf_counter()
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

@@ -1,8 +1,8 @@
 import random
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
 
+from ...derived import refresh_statistics
 from ...generator import BatchReport, generate_directory, region_for
 
 
@@ -53,8 +53,7 @@ class Command(BaseCommand):
             batch_size=batch,
             on_batch=self.progress,
         )
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # statistics for the planner, after bulk rows
+        refresh_statistics()
         counts = ", ".join(f"{count:,} {table}" for table, count in totals.items())
         self.stdout.write(self.style.SUCCESS(f"Generated {counts}."))
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
-from django.db import connection
 
+from ...derived import refresh_statistics
 from ...models import Service
 from ...search import rebuild_index
 from ...services import opening_windows_rebuild
@@ -33,8 +33,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Opening windows: {windows} windows for {services} services."
         )
-        # Fresh statistics, or the planner treats the new rows as absent and
-        # picks nested loops that take minutes instead of milliseconds.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        refresh_statistics()
         self.stdout.write(self.style.SUCCESS("Planner statistics refreshed."))
