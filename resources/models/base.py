@@ -36,3 +36,16 @@ def required_text_constraint(model: str, field: str) -> models.CheckConstraint:
         name=f"{model}_{field}_required",
         violation_error_message=f"{field} is required.",
     )
+
+
+class PostgresPartialIndex(models.Index):
+    """A partial index on PostgreSQL, a full one elsewhere.
+
+    SQLite uses a partial index only when a query states its condition with
+    literal values, and Django binds them as parameters.
+    """
+
+    def _get_condition_sql(self, model, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        return super()._get_condition_sql(model, schema_editor)

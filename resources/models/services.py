@@ -4,7 +4,7 @@ import datetime
 import math
 from zoneinfo import ZoneInfo
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import (
     Case,
     CharField,
@@ -38,7 +38,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .. import geo, hours
-from .base import HSDSModel, choices_constraint, required_text_constraint
+from .base import (
+    HSDSModel,
+    PostgresPartialIndex,
+    choices_constraint,
+    required_text_constraint,
+)
 
 
 def _window_condition(zone: str, offset: int, minute: int, day: hours.DayFacts) -> Q:
@@ -272,45 +277,64 @@ class ServiceQuerySet(models.QuerySet):
         two decimals (about half a mile): exact distances from a few
         searches would otherwise give the place away.
         """
-        from .locations import AddressVisibility
+        from .locations import ServiceAtLocation
 
-        place = "service_at_locations__location__"
         # Widened by the rounding, so a rounded position is never boxed out.
         min_lat, max_lat, min_lon, max_lon = geo.bounding_box(point, miles + 1)
-        confidential = Q(
-            **{f"{place}address_visibility": AddressVisibility.CONFIDENTIAL}
-        )
-        lat, lon = (
-            Case(
-                When(confidential, then=Round(F(f"{place}{axis}"), 2)),
-                default=F(f"{place}{axis}"),
-                output_field=FloatField(),
+        if connections[self.db].vendor == "postgresql":
+            # One pass over the locations in the box, grouped by service: the
+            # nearest location of each, kept if it is within reach.
+            place = "service_at_locations__location__"
+            return (
+                self.filter(
+                    **{
+                        f"{place}latitude__range": (min_lat, max_lat),
+                        f"{place}longitude__range": (min_lon, max_lon),
+                    }
+                )
+                .annotate(distance=Min(_distance_miles(point, place)))
+                .filter(distance__lte=miles)
             )
-            for axis in ("latitude", "longitude")
-        )
-        cos_point_lat = Value(math.cos(math.radians(point.lat)))
-        # Haversine, as geo.distance_miles; Least() keeps rounding from
-        # pushing asin out of its domain.
-        half_chord = Power(Sin(Radians(lat - point.lat) / 2.0), 2) + (
-            cos_point_lat
-            * Cos(Radians(lat))
-            * Power(Sin(Radians(lon - point.lon) / 2.0), 2)
-        )
-        distance = (2 * geo.EARTH_RADIUS_MILES) * ASin(
-            Sqrt(Least(half_chord, Value(1.0)))
-        )
-        # One pass over the locations in the box, grouped by service: the
-        # nearest location of each, kept if it is within reach.
-        return (
-            self.filter(
-                **{
-                    f"{place}latitude__range": (min_lat, max_lat),
-                    f"{place}longitude__range": (min_lon, max_lon),
-                }
+        # SQLite groups by every column and joins from the services: instead,
+        # a semi-join finds the services near, then each one's nearest place.
+        within = (
+            ServiceAtLocation.objects.filter(
+                location__latitude__range=(min_lat, max_lat),
+                location__longitude__range=(min_lon, max_lon),
             )
-            .annotate(distance=Min(distance))
-            .filter(distance__lte=miles)
+            .annotate(dist=_distance_miles(point, "location__"))
+            .filter(dist__lte=miles)
         )
+        nearest = within.filter(service=OuterRef("pk")).order_by("dist")
+        return self.filter(pk__in=within.values("service_id")).annotate(
+            distance=Subquery(nearest.values("dist")[:1], output_field=FloatField())
+        )
+
+
+def _distance_miles(point: geo.Point, place: str):
+    """Great-circle miles from `point` to the location at `place` (a path).
+
+    Confidential locations count from coordinates rounded to two decimals.
+    Haversine, as `geo.distance_miles`; Least() keeps rounding from pushing
+    asin out of its domain.
+    """
+    from .locations import AddressVisibility
+
+    confidential = Q(**{f"{place}address_visibility": AddressVisibility.CONFIDENTIAL})
+    lat, lon = (
+        Case(
+            When(confidential, then=Round(F(f"{place}{axis}"), 2)),
+            default=F(f"{place}{axis}"),
+            output_field=FloatField(),
+        )
+        for axis in ("latitude", "longitude")
+    )
+    half_chord = Power(Sin(Radians(lat - point.lat) / 2.0), 2) + (
+        Value(math.cos(math.radians(point.lat)))
+        * Cos(Radians(lat))
+        * Power(Sin(Radians(lon - point.lon) / 2.0), 2)
+    )
+    return (2 * geo.EARTH_RADIUS_MILES) * ASin(Sqrt(Least(half_chord, Value(1.0))))
 
 
 class ServiceStatus(models.TextChoices):
@@ -407,7 +431,7 @@ class Service(HSDSModel):
         indexes = [
             # What the public sees, in the order the search page lists it:
             # a page of "open now" walks this instead of sorting them all.
-            models.Index(
+            PostgresPartialIndex(
                 fields=["name", "id"],
                 condition=Q(
                     publication_status=PublicationStatus.PUBLISHED,
