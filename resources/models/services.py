@@ -89,13 +89,19 @@ class VerificationState(models.TextChoices):
 
 
 def _attributes_prefetch() -> Prefetch:
+    """`service.tags`: its categories and access terms, as a list, by name.
+
+    A list (`to_attr`) rather than the related manager's cache: Django then
+    builds no queryset per service.
+    """
     from .taxonomy import Attribute
 
     return Prefetch(
         "attributes",
-        queryset=Attribute.objects.select_related("taxonomy_term").order_by(
-            "taxonomy_term__name"
-        ),
+        queryset=Attribute.objects.filter(taxonomy_term__isnull=False)
+        .select_related("taxonomy_term")
+        .order_by("taxonomy_term__name"),
+        to_attr="tags",
     )
 
 
