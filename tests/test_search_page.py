@@ -252,6 +252,24 @@ def test_query_count_is_fixed_and_at_most_ten(client, settings, params):
     assert few <= 10
 
 
+def test_pages_continue_one_ranked_list(client, settings):
+    """Each page is a slice of one ordered list, distances carried along."""
+    settings.DIRECTORY_PAGE_SIZE = 2
+    for miles in (4, 1, 5, 2, 3):
+        located(f"{miles} miles out", miles_north=miles)
+    refresh_services(Service.objects.values_list("pk", flat=True))
+
+    pages = [
+        client.get(URL, {"near": "06103", "radius": 6, "page": page})
+        for page in (1, 2, 3)
+    ]
+
+    listed = [s for page in pages for s in page.context["services"]]
+    assert [s.name for s in listed] == [f"{m} miles out" for m in (1, 2, 3, 4, 5)]
+    assert [round(s.distance) for s in listed] == [1, 2, 3, 4, 5]
+    assert pages[0].context["paginator"].count == 5
+
+
 def test_broad_searches_count_only_up_to_a_cap(client, directory, monkeypatch):
     from resources.views import CappedPaginator
 
