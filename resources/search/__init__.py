@@ -1,6 +1,8 @@
 """Keyword search over services: one interface, a backend per database.
 
 - `search_services(queryset, text)` filters and ranks services.
+- `filter_facets(queryset, any_of=..., all_of=...)` filters by category,
+  access term and language (see `facets`).
 - `suggest(text)` offers a spelling for a query that found nothing.
 - `index_services(ids)` keeps the index in step (`resources.derived` calls it
   on commit); `rebuild_index()` rebuilds everything after bulk loads.
@@ -156,7 +158,7 @@ def search_services(
 
 
 def filter_facets(
-    queryset: QuerySet, *, any_of: list[Facet] = (), all_of: list[Facet] = ()
+    queryset: QuerySet, *, any_of: Iterable[Facet] = (), all_of: Iterable[Facet] = ()
 ) -> QuerySet:
     """Return the services of `queryset` with any of `any_of` and all of `all_of`.
 
