@@ -127,19 +127,33 @@ class ServiceFilter(django_filters.FilterSet):
         self.filters["language"].extra["choices"] = settings.DIRECTORY_LANGUAGES
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
+        # The words last: a search relaxes to the closest matches when fewer
+        # than a page of the services that the other filters leave meet
+        # every word (see `search.search_services`).
         data = self.form.cleaned_data
+        for name, value in data.items():
+            if name != "q":
+                queryset = self.filters[name].filter(queryset, value)
+        text = (data.get("q") or "").strip()
         ordering = []
+        if text:
+            queryset = self.filters["q"].filter(queryset, text)
+            ordering.append("-coverage")
         if data.get("near"):
             ordering.append("distance")
-        if (data.get("q") or "").strip():
+        if text:
             ordering.append("-rank")
         return queryset.order_by(*ordering, "name", "pk")
 
     def filter_text(self, queryset, name, value):
         # The page's memo, shared with its "Did you mean" (see the view).
         memo = getattr(self.request, "search_memo", None)
-        return search.search_services(queryset, value, memo=memo)
+        return search.search_services(
+            queryset,
+            value,
+            memo=memo,
+            relax_below=settings.DIRECTORY_PAGE_SIZE,
+        )
 
     def filter_category(self, queryset, name, value):
         # The category and its sub-categories.

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from . import ratelimit, taxonomies
+from . import ratelimit, search, taxonomies
 from .context_processors import client_list_ids
 from .filters import ServiceFilter
 from .forms import ReportProblemForm
@@ -141,13 +141,49 @@ class ServiceSearchView(FilterView):
         context["services"] = services
         context["active_filters"] = self.active_filters()
         text = (self.filterset.form.cleaned_data.get("q") or "").strip()
-        if text and not services:
-            from .search import suggest
-
-            context["suggestion"] = suggest(text, memo=self.request.search_memo)
+        if not text:
+            return context
+        memo = self.request.search_memo
+        outcome = memo.get("outcome")
+        terms = {str(term.pk): term for term in self.filterset.terms.values()}
+        if outcome is not None and services:
+            context["search_outcome"] = outcome
+            context["concepts_shown"] = [
+                (
+                    typed,
+                    terms[pk],
+                    terms[pk].get_absolute_url()
+                    if terms[pk].taxonomy_detail_id == taxonomies.CATEGORIES_ID
+                    else None,
+                )
+                for typed, pk in outcome.concepts
+                if pk in terms
+            ]
+        if not services:
+            context["suggestion"] = search.suggest(text, memo=memo)
+            context["related_categories"] = self.related_categories(text, terms)
             if self.only_words_searched():
                 zero_result_search_record(text=text)
         return context
+
+    def related_categories(self, text: str, terms: dict) -> list[TaxonomyTerm]:
+        """Return the categories nearest the words that found nothing, or the top ones.
+
+        A page that found nothing still offers a next step.
+        """
+        found = [
+            terms[pk]
+            for pk in search.related_terms(text, memo=self.request.search_memo)
+            if pk in terms and terms[pk].taxonomy_detail_id == taxonomies.CATEGORIES_ID
+        ]
+        if not found:
+            found = [
+                term
+                for term in terms.values()
+                if term.taxonomy_detail_id == taxonomies.CATEGORIES_ID
+                and term.parent_id is None
+            ]
+        return found[:8]
 
     def only_words_searched(self) -> bool:
         """Return whether the words alone, no filter, narrowed the search.

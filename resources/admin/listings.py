@@ -22,6 +22,7 @@ from ..models import (
     Accessibility,
     Address,
     Attribute,
+    ConceptAlias,
     Contact,
     CostOption,
     Funding,
@@ -38,7 +39,7 @@ from ..models import (
     ServiceArea,
     ServiceAtLocation,
     ServiceCapacity,
-    Synonym,
+    SynonymGroup,
     Taxonomy,
     TaxonomyTerm,
     Unit,
@@ -633,13 +634,20 @@ class TaxonomyAdmin(HistoryAdmin):
     search_fields = ("name",)
 
 
+class ConceptAliasInline(admin.TabularInline):
+    model = ConceptAlias
+    fields = ("phrase", "language")
+    extra = 1
+
+
 @admin.register(TaxonomyTerm)
 class TaxonomyTermAdmin(HistoryAdmin):
     list_display = ("name", "code", "parent", "taxonomy_detail")
     list_filter = ("taxonomy_detail",)
     list_select_related = ("parent", "taxonomy_detail")
-    search_fields = ("name", "code", "description")
+    search_fields = ("name", "code", "description", "aliases__phrase")
     autocomplete_fields = ("parent", "taxonomy_detail")
+    inlines = (ConceptAliasInline,)
 
 
 @admin.register(Attribute)
@@ -804,7 +812,16 @@ class MetadataAdmin(admin.ModelAdmin):
 # Search ----------------------------------------------------------------------
 
 
-@admin.register(Synonym)
-class SynonymAdmin(HistoryAdmin):
-    list_display = ("phrase", "terms")
-    search_fields = ("phrase", "terms")
+@admin.register(SynonymGroup)
+class SynonymGroupAdmin(HistoryAdmin):
+    list_display = ("members",)
+    search_fields = ("members",)
+
+
+@admin.register(ConceptAlias)
+class ConceptAliasAdmin(HistoryAdmin):
+    list_display = ("phrase", "term", "language")
+    list_filter = ("language", "term__taxonomy_detail")
+    list_select_related = ("term",)
+    search_fields = ("phrase", "term__name", "term__code")
+    autocomplete_fields = ("term",)

@@ -1,11 +1,10 @@
 from django.db import migrations
 
 from resources.roles import sync_groups
-from resources.search.synonyms import sync_starter_synonyms
 
 
 def load(apps, schema_editor):
-    sync_starter_synonyms(apps)
+    # The starter synonyms were one-way rules; 0016 ships them as groups.
     # Caseworkers edit synonyms: give the staff groups the new permissions.
     sync_groups(apps)
 

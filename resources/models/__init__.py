@@ -8,7 +8,14 @@ from .metadata import Metadata
 from .organizations import Funding, Organization, OrganizationIdentifier, Program, Url
 from .reports import ZeroResultSearch
 from .schedules import OpeningWindow, Schedule
-from .search import SearchEntry, SearchEntryFTS, SearchWord, Synonym
+from .search import (
+    AliasLanguage,
+    ConceptAlias,
+    SearchEntry,
+    SearchEntryFTS,
+    SearchWord,
+    SynonymGroup,
+)
 from .services import (
     CostOption,
     RequiredDocument,
@@ -22,10 +29,12 @@ from .verification import Verification
 
 __all__ = [
     "Accessibility",
+    "AliasLanguage",
     "Address",
     "Attribute",
     "ChangeRequest",
     "Contact",
+    "ConceptAlias",
     "CostOption",
     "Funding",
     "Language",
@@ -46,7 +55,7 @@ __all__ = [
     "ServiceArea",
     "ServiceAtLocation",
     "ServiceCapacity",
-    "Synonym",
+    "SynonymGroup",
     "Taxonomy",
     "TaxonomyTerm",
     "Unit",

@@ -1,4 +1,4 @@
-"""The keyword search index and the synonyms caseworkers maintain for it.
+"""The keyword search index, and the vocabulary caseworkers maintain for it.
 
 The index is derived data (see `resources.derived`): one `SearchEntry` per
 public service, rebuilt by `resources.search.index_services`, so the Service
@@ -162,44 +162,94 @@ class SearchWord(models.Model):
         return self.word
 
 
-class Synonym(models.Model):
-    """A word people use, and the terms the listings use for the same thing."""
+class SynonymGroup(models.Model):
+    """Words and phrases that mean the same thing: any member finds the others.
 
-    phrase = models.CharField(
-        _("people search for"),
-        max_length=100,
-        help_text=_("A lay word, abbreviation or phrase, e.g. rehab or food stamps."),
-    )
-    terms = models.CharField(
-        _("also search for"),
+    Members are separated by commas. A member of several words matches them
+    anywhere in a listing; one in double quotes matches that exact phrase.
+    """
+
+    members = models.CharField(
+        _("words that mean the same"),
         max_length=500,
         help_text=_(
-            "What the listings say instead. Separate alternatives with commas, "
-            'e.g. "substance use treatment, detox"; put a phrase that must '
-            'appear word for word in quotes, e.g. "legal aid".'
+            "Separate the members with commas, e.g. dentist, dental, teeth, "
+            "dentista. Put a phrase that must appear word for word in quotes, "
+            'e.g. "legal aid".'
         ),
     )
 
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["phrase"]
+        verbose_name = _("synonym group")
+        ordering = ["members"]
         constraints = [
-            required_text_constraint("synonym", "phrase"),
-            required_text_constraint("synonym", "terms"),
-            models.UniqueConstraint(
-                Lower("phrase"),
-                name="synonym_phrase_unique",
-                violation_error_message=_("This phrase already has synonyms."),
-            ),
             models.CheckConstraint(
-                condition=~Q(phrase__contains=","),
-                name="synonym_phrase_single",
+                condition=Q(members__contains=","),
+                name="synonym_group_members_several",
                 violation_error_message=_(
-                    "Give one phrase per row; put alternatives in the terms."
+                    "Give at least two members, separated by commas."
                 ),
             ),
         ]
 
     def __str__(self):
-        return f"{self.phrase} → {self.terms}"
+        return self.members
+
+
+class AliasLanguage(models.TextChoices):
+    ENGLISH = "en", _("English")
+    SPANISH = "es", _("Spanish")
+
+
+class ConceptAlias(models.Model):
+    """A phrase people use for a category or access term: "evicted" → Housing.
+
+    A search that contains the phrase also finds the term's services (and a
+    category's sub-categories'), ranked below services that match the words.
+    """
+
+    term = models.ForeignKey(
+        "resources.TaxonomyTerm",
+        on_delete=models.CASCADE,
+        related_name="aliases",
+        verbose_name=_("category or access term"),
+    )
+    phrase = models.CharField(
+        _("people search for"),
+        max_length=100,
+        help_text=_(
+            "A lay word, slang, abbreviation, misspelling or situation, "
+            "e.g. evicted, couch surfing, desalojo."
+        ),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=AliasLanguage,
+        default=AliasLanguage.ENGLISH,
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("concept alias")
+        verbose_name_plural = _("concept aliases")
+        ordering = ["term__name", "phrase"]
+        constraints = [
+            required_text_constraint("concept_alias", "phrase"),
+            models.CheckConstraint(
+                condition=Q(language__in=AliasLanguage.values),
+                name="concept_alias_language_valid",
+            ),
+            models.UniqueConstraint(
+                "term",
+                Lower("phrase"),
+                name="concept_alias_unique",
+                violation_error_message=_("This term already has this alias."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.phrase} → {self.term}"

@@ -7,29 +7,49 @@
 - `index_services(ids)` keeps the index in step (`resources.derived` calls it
   on commit); `rebuild_index()` rebuilds everything after bulk loads.
 
-A query is parsed into safe words (see `query`), misspelt words that the
-index does not know are replaced by the closest indexed word, synonym
-phrases are ORed with the terms caseworkers gave for them, and the result is
-compiled for PostgreSQL (`postgres`: tsvector, websearch queries, ts_rank,
-pg_trgm) or SQLite (`sqlite`: FTS5, bm25).
+A query is parsed into safe words (see `query`); misspelt words that
+neither the index nor the vocabulary knows are replaced by the closest
+word that one of them does; the query is understood as needs (`query.Need`:
+its words with their synonyms and Spanish stems, and the categories and
+access terms that its phrases name); and the result is compiled for
+PostgreSQL (`postgres`: tsvector, ts_rank, pg_trgm) or SQLite (`sqlite`:
+FTS5, bm25).
+
+Services that meet every need come first. When fewer than a page do, the
+services that meet most of them follow (`coverage`, the number of needs a
+service meets, comes before rank), so a sentence with one word the
+listings do not use still finds what its other words find. A service found
+through a concept only ranks below the services that match the words.
 """
 
+import operator
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import reduce
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
-from django.db.models import FloatField, QuerySet, Value
+from django.db.models import Case, FloatField, IntegerField, Q, QuerySet, Value, When
 
-from ..models import SearchEntry, SearchWord, Service, Synonym
-from . import documents, postgres, sqlite
+from ..models import SearchEntry, SearchWord, Service, SynonymGroup, TaxonomyTerm
+from . import documents, language, postgres, sqlite
 from .facets import Facet
-from .query import AUTOCORRECT_CUTOFF, SUGGEST_CUTOFF, Query, Synonyms, closest
+from .query import (
+    AUTOCORRECT_CUTOFF,
+    SUGGEST_CUTOFF,
+    Need,
+    Query,
+    Vocabulary,
+    closest,
+)
 
 __all__ = [
     "Facet",
+    "Outcome",
     "filter_facets",
     "index_services",
     "rebuild_index",
+    "related_terms",
     "search_services",
     "suggest",
 ]
@@ -53,7 +73,7 @@ def _cached(memo: dict | None, key: tuple, compute):
     """Look `key` up in a request's memo, so a page asks the database once.
 
     The search page first searches, then (on no result) suggests: both need
-    the same synonyms and the same word look-ups.
+    the same vocabulary and the same word look-ups.
     """
     if memo is None:
         return compute()
@@ -62,26 +82,47 @@ def _cached(memo: dict | None, key: tuple, compute):
     return memo[key]
 
 
-def _synonyms(using: str, memo: dict | None = None) -> Synonyms:
-    return _cached(
-        memo,
-        ("synonyms", using),
-        lambda: Synonyms(Synonym.objects.using(using).values_list("phrase", "terms")),
-    )
+def _vocabulary(using: str, memo: dict | None = None) -> Vocabulary:
+    def load() -> Vocabulary:
+        # Two queries: the groups; each term's aliases and parent at once.
+        aliases, children = [], []
+        for term, parent, phrase in (
+            TaxonomyTerm.objects.using(using)
+            .filter(Q(aliases__isnull=False) | Q(parent__isnull=False))
+            .values_list("pk", "parent_id", "aliases__phrase")
+        ):
+            if phrase is not None:
+                aliases.append((phrase, term))
+            if parent is not None:
+                children.append((parent, term))
+        return Vocabulary.build(
+            groups=SynonymGroup.objects.using(using).values_list("members", flat=True),
+            aliases=aliases,
+            children=set(children),
+        )
+
+    return _cached(memo, ("vocabulary", using), load)
 
 
 def _corrections(
     query: Query,
-    synonyms: Synonyms,
+    vocabulary: Vocabulary,
     *,
     using: str,
     cutoff: float,
     memo: dict | None = None,
-) -> dict[str, str]:
-    """Map each word the index does not know to the closest word it does.
+) -> tuple[dict[str, str], frozenset[str]]:
+    """Map each misspelt word to the closest word the index or vocabulary knows.
 
-    At most three queries, however many words are misspelt: which words the
-    index knows, the vocabulary near the others, which of those are live.
+    A word is no typo when the index or the common words of English or
+    Spanish know it: "shower" is no typo of "flower". An alias or synonym
+    that no listing uses (often a misspelling itself, "councelling") keeps
+    its meaning and gains the closest indexed word: those come back as the
+    second value, to be kept beside their correction. Aliases and synonyms,
+    the directory's own vocabulary, are preferred to words that merely occur
+    in some listing. At most three queries, however many words are
+    misspelt: which words the index knows, the vocabulary near the others,
+    which of those are live.
     """
     backend = _backend(using)
 
@@ -91,70 +132,143 @@ def _corrections(
             memo, ("known", using, words), lambda: backend.known(words, using)
         )
 
-    unknown = {w for w in query.correctable_words() if not synonyms.knows(w)}
+    unknown = {
+        word for word in query.correctable_words() if not language.is_common(word)
+    }
     if unknown:
         unknown -= known(unknown)
     if not unknown:
-        return {}
+        return {}, frozenset()
+    keep = frozenset(word for word in unknown if vocabulary.knows(word))
     nearest = _cached(
         memo,
         ("candidates", using, frozenset(unknown)),
         lambda: backend.candidates(unknown, using),
     )
-    ranked = {
-        word: closest(
-            word,
-            [*nearest[word], *synonyms.words],
-            cutoff=cutoff,
-            limit=CHECKED_CANDIDATES,
+    ranked = {}
+    for word in sorted(unknown):
+        # The directory's vocabulary first.
+        ranked[word] = closest(word, vocabulary.spellings, cutoff=cutoff, limit=1) + (
+            closest(word, nearest[word], cutoff=cutoff, limit=CHECKED_CANDIDATES)
         )
-        for word in sorted(unknown)
-    }
     # A vocabulary word may have left the index since: offer only live ones.
     live = known(
-        {c for found in ranked.values() for c in found if not synonyms.knows(c)}
+        {c for found in ranked.values() for c in found if not vocabulary.knows(c)}
     )
     corrections = {}
     for word, found in ranked.items():
         for candidate in found:
-            if candidate in live or synonyms.knows(candidate):
+            if candidate in live or vocabulary.knows(candidate):
                 corrections[word] = candidate
                 break
-    return corrections
+    return corrections, keep
+
+
+@dataclass
+class Outcome:
+    """What a search made of its text, for the page to tell the person.
+
+    `relaxed`: no service met every need, so the closest are shown.
+    `concepts`: the ids of the categories and access terms it named.
+    """
+
+    needs: list[Need] = field(default_factory=list)
+    relaxed: bool = False
+    corrected: str | None = None
+
+    @property
+    def concepts(self) -> list[tuple[str, str]]:
+        """Return (what was typed, term id) for each concept the text named."""
+        return [
+            (need.typed, term) for need in self.needs for term in sorted(need.named)
+        ]
+
+
+def _understood(text: str, using: str, memo: dict | None) -> tuple:
+    def compute():
+        query = Query.parse(text)
+        vocabulary = _vocabulary(using, memo)
+        corrections, keep = _corrections(
+            query, vocabulary, using=using, cutoff=AUTOCORRECT_CUTOFF, memo=memo
+        )
+        corrected = query.corrected(corrections, keep=keep)
+        needs, negatives = corrected.needs(vocabulary)
+        replaced = set(corrections) - keep
+        shown = query.corrected({w: corrections[w] for w in replaced}).render()
+        return needs, negatives, (shown if replaced else None)
+
+    return _cached(memo, ("understood", using, text), compute)
 
 
 def search_services(
-    queryset: QuerySet, text: str, *, memo: dict | None = None
+    queryset: QuerySet,
+    text: str,
+    *,
+    memo: dict | None = None,
+    relax_below: int | None = None,
 ) -> QuerySet:
     """Return the services of `queryset` that match `text`, best first.
 
-    Each carries a float `rank`; ties go by name, then id. Blank text returns
-    the queryset unchanged; text with nothing searchable in it matches
-    nothing. Never raises on what people type.
+    Each carries an int `coverage` (how many of the text's needs it meets)
+    and a float `rank`; they sort by coverage, then rank, then name and id.
+    Pass the final queryset, other filters applied: with `relax_below` (a
+    page's size), when fewer services than that meet every need, those
+    meeting some are returned too (see the module's docstring). The memo,
+    if given, receives the `Outcome` under "outcome".
+
+    Blank text returns the queryset unchanged; text with nothing searchable
+    in it matches nothing. Never raises on what people type.
     """
     if not text or not text.strip():
         return queryset
     using = queryset.db
-    zero = Value(0.0, output_field=FloatField())
-    query = Query.parse(text)
-    if query.empty:
-        return queryset.none().annotate(rank=zero)
-    synonyms = _synonyms(using, memo)
-    corrections = _corrections(
-        query, synonyms, using=using, cutoff=AUTOCORRECT_CUTOFF, memo=memo
-    )
-    positive, negatives = query.corrected(corrections).nodes(synonyms)
+    needs, negatives, corrected = _understood(text, using, memo)
+    outcome = Outcome(needs=needs, corrected=corrected)
+    if memo is not None:
+        # The page's own search; a suggestion's check comes later.
+        memo.setdefault("outcome", outcome)
     backend = _backend(using)
-    if positive is None:
+    for node in negatives:
+        queryset = queryset.exclude(backend.text_condition(node))
+    zero = Value(0.0, output_field=FloatField())
+    if not needs:
+        if not negatives:
+            return queryset.none().annotate(coverage=Value(0), rank=zero)
         # Only exclusions, as in "-shelter": everything else, unranked.
-        for node in negatives:
-            queryset = queryset.exclude(
-                pk__in=backend.matching(node).values("service_id")
-            )
-        found = queryset.annotate(rank=zero)
-    else:
-        found = backend.search(queryset, positive, negatives)
-    return found.order_by("-rank", "name", "pk")
+        return queryset.annotate(coverage=Value(0), rank=zero).order_by("name", "pk")
+
+    texts = [backend.text_condition(need.node) for need in needs]
+    meets = [
+        text | backend.facet_condition(need.terms) if need.terms else text
+        for text, need in zip(texts, needs, strict=True)
+    ]
+    every = reduce(operator.and_, meets)
+    if len(needs) > 1 and relax_below:
+        outcome.relaxed = queryset.filter(every)[:relax_below].count() < relax_below
+    where = reduce(operator.or_, meets) if outcome.relaxed else every
+
+    def count(conditions: list[Q]):
+        return reduce(
+            operator.add,
+            (
+                Case(
+                    When(c, then=Value(1)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+                for c in conditions
+            ),
+        )
+
+    # Words met first, then how well: a service found through a concept
+    # alone ranks below those whose text says it.
+    rank = count(texts) + backend.rank([need.node for need in needs])
+    return (
+        queryset.filter(where)
+        .annotate(coverage=count(meets) if outcome.relaxed else Value(len(needs)))
+        .annotate(rank=rank)
+        .order_by("-coverage", "-rank", "name", "pk")
+    )
 
 
 def filter_facets(
@@ -172,17 +286,36 @@ def filter_facets(
 def suggest(text: str, *, memo: dict | None = None) -> str | None:
     """Return `text` with its misspelt words corrected, or None if none is.
 
-    Meant for a query that found nothing: "Did you mean …?". Pass the memo
+    Meant for a query that found nothing: "Did you mean …?". Only a
+    correction whose own search finds something is offered. Pass the memo
     given to `search_services` for the same request to save its look-ups.
     """
     query = Query.parse(text or "")
     if query.empty:
         return None
     using = router.db_for_read(Service)
-    corrections = _corrections(
-        query, _synonyms(using, memo), using=using, cutoff=SUGGEST_CUTOFF, memo=memo
+    corrections, keep = _corrections(
+        query, _vocabulary(using, memo), using=using, cutoff=SUGGEST_CUTOFF, memo=memo
     )
-    return query.corrected(corrections).render() if corrections else None
+    # Never "correct" a word that is an alias: only replace true typos.
+    corrections = {w: c for w, c in corrections.items() if w not in keep}
+    if not corrections:
+        return None
+    corrected = query.corrected(corrections).render()
+    found = search_services(
+        Service.objects.published().using(using), corrected, memo=memo, relax_below=1
+    )
+    return corrected if found.exists() else None
+
+
+def related_terms(text: str, *, memo: dict | None = None) -> list[str]:
+    """Return the ids of the categories and access terms nearest `text`'s words.
+
+    Best first, by how close a word comes to one of their aliases: what a
+    page that found nothing offers instead.
+    """
+    vocabulary = _vocabulary(router.db_for_read(Service), memo)
+    return vocabulary.related_terms(Query.parse(text or ""), cutoff=SUGGEST_CUTOFF)
 
 
 # Indexing --------------------------------------------------------------------

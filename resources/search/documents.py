@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from django.conf.locale import LANG_INFO
 
 from ..models import Attribute, Language, Service
+from . import language
 from .facets import Facet
-from .query import STOPWORDS, words
+from .query import words
 
 # Longer text adds nothing to a search and would bloat the index.
 MAX_FIELD = 20_000
@@ -28,15 +29,18 @@ class Document:
     facets: frozenset[Facet] = field(default_factory=frozenset)
 
     def texts(self) -> tuple[str, ...]:
-        return tuple(getattr(self, name) for name in FIELDS)
+        """Return the texts to index, by weight, Spanish stems included."""
+        return tuple(_with_stems(getattr(self, name)) for name in FIELDS)
 
     def vocabulary(self) -> set[str]:
         """Return the words worth offering as spelling corrections."""
         return {
             word
-            for text in self.texts()
-            for word in words(text)
-            if word.isalpha() and 3 <= len(word) <= 30 and word not in STOPWORDS
+            for name in FIELDS
+            for word in getattr(self, name).split()
+            if word.isalpha()
+            and 3 <= len(word) <= 30
+            and word not in language.stopwords()
         }
 
 
@@ -48,6 +52,14 @@ def _text(*parts: str) -> str:
     """
     text = "\n".join(part for part in parts if part)
     return " ".join(words(text[:MAX_FIELD]))
+
+
+def _with_stems(text: str) -> str:
+    # After the words, the Spanish stems of the Spanish ones, which a
+    # query's Spanish stems find (see `query.with_stems`).
+    found = text.split()
+    stems = [stem for word in found if (stem := language.spanish_stem(word))]
+    return " ".join([*found, *stems])
 
 
 def language_labels(name: str, code: str) -> list[str]:

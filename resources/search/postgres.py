@@ -6,7 +6,7 @@ from functools import reduce
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet, Value
 
 from ..models import SearchEntry, SearchWord
 from .documents import FIELDS, Document
@@ -49,13 +49,22 @@ def _query(node: Node):
     raise TypeError(node)
 
 
-def search(queryset: QuerySet, positive: Node, negatives: list[Node]) -> QuerySet:
-    query = _query(positive)
-    for node in negatives:
-        query &= ~_query(node)
-    return queryset.filter(search_entry__vector=query).annotate(
-        rank=SearchRank(F("search_entry__vector"), query)
-    )
+def text_condition(node: Node) -> Q:
+    """Match the services whose entry matches `node`."""
+    return Q(search_entry__vector=_query(node))
+
+
+def facet_condition(term_ids) -> Q:
+    """Match the services with any of these taxonomy terms (indexed keys)."""
+    keys = sorted(Facet.term(pk).key for pk in term_ids)
+    return Q(search_entry__facets__overlap=keys)
+
+
+def rank(nodes: list[Node]):
+    """Return how well each service's text matches any of `nodes`, in [0, 1)."""
+    query = reduce(operator.or_, map(_query, nodes))
+    # Normalization 32 scales the rank as rank / (rank + 1).
+    return SearchRank(F("search_entry__vector"), query, normalization=Value(32))
 
 
 def matching(node: Node) -> QuerySet:

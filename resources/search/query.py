@@ -1,60 +1,56 @@
-"""What people type into the search box, made safe: parsing, synonyms, typos.
+"""What people type into the search box, made safe and understood.
 
 Pure Python, no ORM: the backends compile the nodes built here into a
 PostgreSQL tsquery or an SQLite FTS5 MATCH expression. Words are reduced to
 letters and digits, so no user input reaches either query language as
 syntax.
 
-The syntax is websearch's: words (all must match), "quoted phrases",
-`-exclusions` and `or` between two terms. An exclusion inside an `or` is
-dropped (FTS5 cannot say "not a, or b"), so both databases agree.
+The syntax is websearch's: words, "quoted phrases", `-exclusions` and `or`
+between two terms. An exclusion inside an `or` is dropped (FTS5 cannot say
+"not a, or b"), so both databases agree.
+
+A query is then understood as a list of needs (`Query.needs`): the words of
+asking ("i need", "por favor") are dropped, phrases people use for a
+category or access term ("couch surfing", "no id") and synonym group members
+("food stamps") are found, longest first, and each word is ORed with what
+means the same: its synonyms, its Spanish stem, the concepts it names.
 """
 
 import re
-import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from rapidfuzz import fuzz, process
+
+from . import language
+from .language import strip_accents
 
 MAX_LENGTH = 256  # characters of a query that are read
 MAX_TERMS = 16  # words and phrases, whether joined by `or` or not
 MAX_PHRASE_WORDS = 8
-
-# PostgreSQL's `english` stop words (the Snowball list). PostgreSQL drops
-# them from queries; dropping them here too makes SQLite agree.
-_STOPWORDS = """
-    i me my myself we our ours ourselves you your yours yourself yourselves he
-    him his himself she her hers herself it its itself they them their theirs
-    themselves what which who whom this that these those am is are was were be
-    been being have has had having do does did doing a an the and but if or
-    because as until while of at by for with about against between into through
-    during before after above below to from up down in out on off over under
-    again further then once here there when where why how all any both each few
-    more most other some such no nor not only own same so than too very s t can
-    will just don should now
-"""
-STOPWORDS = frozenset(_STOPWORDS.split())
+# Phrases of synonyms and aliases are compared on at most this many words.
+MAX_KEY_WORDS = 6
 
 _WORD = re.compile(r"[^\W_]+")
+# Apostrophes inside a word go: people type "dont" as often as "don't".
+_APOSTROPHE = re.compile(r"(?<=\w)['’](?=\w)")
 _TOKEN = re.compile(r'(?P<neg>-?)(?:"(?P<quoted>[^"]*)"?|(?P<bare>[^\s"]+))')
-
-
-def strip_accents(text: str) -> str:
-    """Return `text` without diacritics, so "clínica" and "clinica" are one word."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def words(text: str) -> list[str]:
     """Split text into lower-case, accent-free words of letters and digits."""
-    return _WORD.findall(strip_accents(text).casefold())
+    return _WORD.findall(_APOSTROPHE.sub("", strip_accents(text).casefold()))
 
 
-def _singular(word: str) -> str:
-    # Enough stemming to match synonym phrases: "std tests" is "std test".
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
+def key(found) -> tuple[str, ...]:
+    """Return the key a phrase is compared by: its folded words, no stop words.
+
+    "Sleeping in my car" and "slept in the car" are both ("sleep", "car").
+    """
+    stop = language.stopwords()
+    return tuple(language.fold(word) for word in found if word not in stop)[
+        :MAX_KEY_WORDS
+    ]
 
 
 # Nodes ---------------------------------------------------------------------
@@ -88,13 +84,32 @@ Node = Words | Phrase | Any | All
 
 
 def any_of(nodes) -> Node:
-    nodes = tuple(nodes)
+    nodes = tuple(dict.fromkeys(nodes))
     return nodes[0] if len(nodes) == 1 else Any(nodes)
 
 
 def all_of(nodes) -> Node:
     nodes = tuple(nodes)
     return nodes[0] if len(nodes) == 1 else All(nodes)
+
+
+def with_stems(node: Node) -> Node:
+    """Return `node` ORed with the same words stemmed as Spanish, where they are.
+
+    The index holds the Spanish stems of its Spanish words too (see
+    `documents`), so "clinicas" finds "clínica" on both databases.
+    """
+    match node:
+        case Words(found) | Phrase(found):
+            stems = tuple(language.spanish_stem(word) or word for word in found)
+            if stems == found:
+                return node
+            return any_of([node, type(node)(stems)])
+        case Any(children):
+            return any_of(map(with_stems, children))
+        case All(children):
+            return all_of(map(with_stems, children))
+    raise TypeError(node)
 
 
 # Parsing -------------------------------------------------------------------
@@ -111,10 +126,19 @@ class Term:
         return Phrase(self.words) if self.phrase else Words(self.words)
 
     @property
+    def single(self) -> bool:
+        return not self.phrase and len(self.words) == 1
+
+    @property
     def correctable(self) -> bool:
         """Whether a typo in this term may be fixed (quoted text is meant as is)."""
         word = self.words[0]
         return not self.phrase and word.isalpha() and 3 <= len(word) <= 30
+
+    @property
+    def asking(self) -> bool:
+        """Whether this is a word of asking that names no need ("want", "busco")."""
+        return self.single and self.words[0] in language.request_words()
 
     def render(self) -> str:
         text = " ".join(self.words)
@@ -123,10 +147,26 @@ class Term:
 
 def _term(text: str, *, quoted: bool, negated: bool) -> Term | None:
     found = words(text)[:MAX_PHRASE_WORDS]
-    if all(word in STOPWORDS for word in found):
+    stop = language.stopwords()
+    if all(word in stop for word in found):
         return None
     # "walk-in" is one term of two words: a phrase, as in websearch.
     return Term(tuple(found), phrase=quoted or len(found) > 1, negated=negated)
+
+
+@dataclass(frozen=True)
+class Need:
+    """One thing a query asks for: the text that answers it, and the concepts.
+
+    `terms` are the ids of the categories and access terms whose services
+    answer it too (a category's sub-categories included); `named` those the
+    person named, for the page to say what it shows.
+    """
+
+    node: Node
+    typed: str
+    terms: frozenset[str] = frozenset()
+    named: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -175,42 +215,89 @@ class Query:
 
     def correctable_words(self) -> set[str]:
         return {
-            term.words[0] for group in self.groups for term in group if term.correctable
+            term.words[0]
+            for group in self.groups
+            for term in group
+            if term.correctable and not term.asking
         }
 
-    def corrected(self, corrections: dict[str, str]) -> "Query":
-        """Return the query with misspelt words replaced."""
+    def corrected(
+        self, corrections: dict[str, str], *, keep: frozenset[str] = frozenset()
+    ) -> "Query":
+        """Return the query with misspelt words replaced.
+
+        A word in `keep` (an alias that no listing uses, such as the
+        misspelling "councelling") is kept, ORed with its correction.
+        """
         if not corrections:
             return self
 
-        def fix(term: Term) -> Term:
-            if term.correctable and term.words[0] in corrections:
-                return replace(term, words=(corrections[term.words[0]],))
-            return term
+        def fix(term: Term) -> tuple[Term, ...]:
+            word = term.words[0]
+            if not term.correctable or word not in corrections:
+                return (term,)
+            fixed = replace(term, words=(corrections[word],))
+            return (term, fixed) if word in keep else (fixed,)
 
-        return Query(tuple(tuple(fix(t) for t in group) for group in self.groups))
+        return Query(
+            tuple(
+                tuple(fixed for term in group for fixed in fix(term))
+                for group in self.groups
+            )
+        )
 
     def render(self) -> str:
         return " ".join(
             " or ".join(term.render() for term in group) for group in self.groups
         )
 
-    def nodes(self, synonyms: "Synonyms") -> tuple[Node | None, list[Node]]:
-        """Return what must match (None: nothing) and what must not, expanded."""
+    def needs(self, vocabulary: "Vocabulary") -> tuple[list[Need], list[Node]]:
+        """Return what the query asks for, and what must not match.
+
+        Runs of single words are matched against the phrases of synonym
+        groups and concept aliases, longest first ("food stamps", "kicked
+        out"); a lone word of asking is dropped unless the vocabulary knows
+        it. Each need's node holds its synonyms and Spanish stems.
+        """
         positive = [g for g in self.groups if not g[0].negated]
-        negative = [g[0].node for g in self.groups if g[0].negated]
-        found = synonyms.expand(positive)
-        return (all_of(found) if found else None), negative
+        negatives = [with_stems(g[0].node) for g in self.groups if g[0].negated]
+        found: list[Need] = []
+        i = 0
+        while i < len(positive):
+            run = []
+            for group in positive[i : i + vocabulary.longest]:
+                if len(group) > 1 or not group[0].single:
+                    break
+                run.append(group[0].words[0])
+            for size in range(len(run), 1, -1):
+                span = key(run[:size])
+                if len(span) > 1 and vocabulary.knows_phrase(span):
+                    found.append(vocabulary.need(Words(tuple(run[:size])), span))
+                    i += size
+                    break
+            else:
+                group = positive[i]
+                i += 1
+                asking = len(group) == 1 and group[0].asking
+                if asking and not vocabulary.knows_phrase(key(group[0].words)):
+                    continue
+                needs = [vocabulary.need(t.node, key(t.words)) for t in group]
+                found.append(
+                    Need(
+                        node=any_of(need.node for need in needs),
+                        typed=" or ".join(need.typed for need in needs),
+                        terms=frozenset().union(*(n.terms for n in needs)),
+                        named=frozenset().union(*(n.named for n in needs)),
+                    )
+                )
+        return found, negatives
 
 
-# Synonyms ------------------------------------------------------------------
+# Synonyms and concepts -----------------------------------------------------
 
 
-def _key(found: list[str] | tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(_singular(word) for word in found if word not in STOPWORDS)
-
-
-def _alternative(text: str) -> Node | None:
+def parse_member(text: str) -> Node | None:
+    """Return what a synonym group's member matches: words, or a quoted phrase."""
     query = Query.parse(text)
     groups = [g for g in query.groups if not g[0].negated]
     if not groups:
@@ -218,55 +305,105 @@ def _alternative(text: str) -> Node | None:
     return all_of(any_of(term.node for term in group) for group in groups)
 
 
-class Synonyms:
-    """Phrases people search for, each with the terms listings use instead."""
+@dataclass
+class Vocabulary:
+    """Synonym groups and concept aliases, keyed by their phrases' `key`.
 
-    def __init__(self, rows):
-        # Terms are parsed only when a query uses their phrase.
-        self._terms: dict[tuple[str, ...], list[str]] = {}
-        self.words: set[str] = set()
-        for phrase, terms in rows:
-            key = _key(words(phrase))
-            if key:
-                self._terms.setdefault(key, []).extend(terms.split(","))
-                self.words.update(w for w in words(phrase) if w not in STOPWORDS)
-        self._known = {_singular(word) for word in self.words}
-        self._longest = max(map(len, self._terms), default=0)
+    Built from rows: `groups` are comma-separated members; `aliases` are
+    (phrase, term id) pairs; `children` (parent id, child id) pairs, so that
+    an alias of a category also finds its sub-categories' services.
+    """
+
+    synonyms: dict[tuple[str, ...], list[Node]] = field(default_factory=dict)
+    concepts: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
+    children: dict[str, set[str]] = field(default_factory=dict)
+    words: set[str] = field(default_factory=set)
+    # Each alias word, and the terms whose aliases hold it.
+    word_terms: dict[str, set[str]] = field(default_factory=dict)
+    longest: int = 1
+
+    @classmethod
+    def build(cls, groups=(), aliases=(), children=()) -> "Vocabulary":
+        vocabulary = cls()
+        for members in groups:
+            parsed = []
+            for member in members.split(","):
+                node = parse_member(member)
+                if node is not None:
+                    parsed.append((key(words(member)), node))
+            for span, _node in parsed:
+                if span:
+                    vocabulary.synonyms.setdefault(span, []).extend(
+                        node for _span, node in parsed
+                    )
+            for member in members.split(","):
+                vocabulary.words.update(words(member))
+        for phrase, term_id in aliases:
+            span = key(words(phrase))
+            if span:
+                vocabulary.concepts.setdefault(span, set()).add(str(term_id))
+                for word in words(phrase):
+                    vocabulary.words.add(word)
+                    vocabulary.word_terms.setdefault(word, set()).add(str(term_id))
+        for parent, child in children:
+            vocabulary.children.setdefault(str(parent), set()).add(str(child))
+        vocabulary.words -= language.stopwords()
+        vocabulary.words = {w for w in vocabulary.words if w.isalpha()}
+        spans = [*vocabulary.synonyms, *vocabulary.concepts]
+        vocabulary.longest = max(map(len, spans), default=1)
+        return vocabulary
 
     def knows(self, word: str) -> bool:
-        """Whether `word` is part of a synonym phrase (so not a typo)."""
-        return _singular(word) in self._known
+        """Whether `word` is a word of a synonym or an alias (so not a typo)."""
+        return word in self.words
 
-    def _with_expansions(self, node: Node, found: tuple[str, ...]) -> Node:
-        alternatives = self._terms.get(_key(found), [])
-        return any_of([node, *filter(None, map(_alternative, alternatives))])
+    @cached_property
+    def spellings(self) -> set[str]:
+        """Return the words that typos may be corrected to: no misspelt aliases."""
+        return {word for word in self.words if language.is_common(word)}
 
-    def expand(self, groups) -> list[Node]:
-        """Turn groups of terms into nodes, each synonym phrase ORed with its terms.
+    def related_terms(self, query: "Query", *, cutoff: float) -> list[str]:
+        """Return the ids of the terms whose aliases are nearest the query's words.
 
-        Consecutive single words are matched against multi-word phrases
-        ("food stamps"), longest first.
+        For a search that found nothing: categories to offer instead.
         """
-        nodes = []
-        i = 0
-        while i < len(groups):
-            run = []
-            for group in groups[i : i + self._longest]:
-                if len(group) > 1 or group[0].phrase:
-                    break
-                run.append(group[0].words[0])
-            for size in range(len(run), 1, -1):
-                if _key(run[:size]) in self._terms:
-                    found = tuple(run[:size])
-                    nodes.append(self._with_expansions(Words(found), found))
-                    i += size
-                    break
-            else:
-                nodes.append(
-                    any_of(self._with_expansions(t.node, t.words) for t in groups[i])
-                )
-                i += 1
-        return nodes
+        found: dict[str, None] = {}
+        for group in query.groups:
+            for term in group:
+                if term.negated or term.asking:
+                    continue
+                for word in term.words:
+                    near = [word] if word in self.word_terms else []
+                    near += closest(word, self.word_terms, cutoff=cutoff, limit=3)
+                    for candidate in near:
+                        found.update(dict.fromkeys(sorted(self.word_terms[candidate])))
+        return list(found)
+
+    def knows_phrase(self, span: tuple[str, ...]) -> bool:
+        return span in self.synonyms or span in self.concepts
+
+    def need(self, node: Node, span: tuple[str, ...]) -> Need:
+        """Return the need for these words: the node, its synonyms, its concepts."""
+        named = frozenset(self.concepts.get(span, ()))
+        terms = set(named)
+        for term in named:
+            terms |= self.children.get(term, set())
+        found = words(" ".join(_node_words(node)))
+        return Need(
+            node=with_stems(any_of([node, *self.synonyms.get(span, [])])),
+            typed=" ".join(found),
+            terms=frozenset(terms),
+            named=named,
+        )
+
+
+def _node_words(node: Node) -> list[str]:
+    match node:
+        case Words(found) | Phrase(found):
+            return list(found)
+        case Any(children) | All(children):
+            return [word for child in children for word in _node_words(child)]
+    raise TypeError(node)
 
 
 # Typos ---------------------------------------------------------------------

@@ -11,10 +11,10 @@ needs a migration that runs `UNINSTALL`, then `INSTALL`.
 from collections import defaultdict
 
 from django.db import connections
-from django.db.models import F, QuerySet
-from django.db.models.functions import Length
+from django.db.models import FloatField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Length
 
-from ..models import SearchEntry, SearchWord
+from ..models import SearchEntry, SearchEntryFTS, SearchWord
 from . import facets
 from .documents import FIELDS, Document
 from .query import All, Any, Node, Phrase, Words
@@ -57,18 +57,38 @@ def _match(node: Node) -> str:
     raise TypeError(node)
 
 
-def search(queryset: QuerySet, positive: Node, negatives: list[Node]) -> QuerySet:
-    expression = _match(positive)
-    if negatives:
-        expression = f"{expression} NOT {_match(Any(tuple(negatives)))}"
-    return queryset.filter(search_entry__fts__document__match=expression).annotate(
-        rank=-F("search_entry__fts__bm25")
+def _matches(node: Node) -> QuerySet:
+    return SearchEntryFTS.objects.filter(document__match=_match(node))
+
+
+def text_condition(node: Node) -> Q:
+    """Match the services whose entry's document matches `node`."""
+    return Q(search_entry__in=_matches(node).values("entry_id"))
+
+
+def facet_condition(term_ids) -> Q:
+    """Match the services with any of these taxonomy terms, from the HSDS tables."""
+    return facets.condition([facets.Facet.term(pk) for pk in term_ids])
+
+
+def rank(nodes: list[Node]):
+    """Return how well each service's text matches any of `nodes`, in [0, 1).
+
+    bm25 is negative, better when lower: -bm25 / (1 - bm25) scales it as
+    PostgreSQL's normalised rank. Services found otherwise rank 0.
+    """
+    score = Subquery(
+        _matches(Any(tuple(nodes)) if len(nodes) > 1 else nodes[0])
+        .filter(entry_id=OuterRef("search_entry"))
+        .values("bm25")[:1],
+        output_field=FloatField(),
     )
+    return Coalesce(-score / (1.0 - score), 0.0, output_field=FloatField())
 
 
 def matching(node: Node) -> QuerySet:
     """Return the entries that match `node`."""
-    return SearchEntry.objects.filter(fts__document__match=_match(node))
+    return SearchEntry.objects.filter(pk__in=_matches(node).values("entry_id"))
 
 
 def store(documents: dict[object, Document], using: str) -> None:

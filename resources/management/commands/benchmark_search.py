@@ -42,6 +42,18 @@ MIX = [
         ],
     ),
     ("typo", ["q=councelling", "q=shelther", "q=lawer"]),
+    (
+        "sentence",
+        [
+            "q=i need a place to sleep tonight",
+            "q=where can i get free food for my kids",
+            "q=looking for someone to talk to about my drinking",
+        ],
+    ),
+    (
+        "Spanish",
+        ["q=necesito un abogado", "q=busco comida gratis", "q=clínicas de salud"],
+    ),
     ("zero hits", ["q=xylophone quartz", "q=zzzz qqqq"]),
 ]
 

@@ -1,0 +1,97 @@
+"""English and Spanish words: which carry no need, which language, their stems.
+
+Pure Python, no ORM. The word lists are data files in `data/`, read once
+per process: stop words (function words), request words (how people ask:
+"i need", "por favor", "looking for"), and the most common words of each
+language. Words are compared folded: lower case, without accents, as
+`query.words` splits them.
+
+A word is Spanish when it is more common in Spanish than in English
+("casa", "clinicas"), so that mixed queries work word by word. Spanish
+words are stemmed with Snowball's Spanish stemmer ("clinicas" and
+"clinica" are both "clinic"); English ones are left to the database's
+English stemmer. `fold` gives the key under which phrases are compared in
+Python (synonyms, aliases): the Snowball stem in the word's own language.
+"""
+
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+import Stemmer
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def strip_accents(text: str) -> str:
+    """Return `text` without diacritics, so "clínica" and "clinica" are one word."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def read_words(name: str) -> list[str]:
+    """Return the folded words of a data file, one a line, `#` starting a comment."""
+    found = []
+    with open(DATA / name, encoding="utf-8") as lines:
+        for line in lines:
+            text = line.split("#", 1)[0].strip()
+            if text:
+                found.append(strip_accents(text).casefold())
+    return found
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    """Return the function words of both languages ("the", "de", "para")."""
+    return frozenset(read_words("stopwords.en.txt") + read_words("stopwords.es.txt"))
+
+
+@cache
+def request_words() -> frozenset[str]:
+    """Return the words of asking that name no need ("want", "busco", "please")."""
+    return frozenset(
+        read_words("request_words.en.txt") + read_words("request_words.es.txt")
+    ) - {"", *stopwords()}
+
+
+@cache
+def _ranks(language: str) -> dict[str, int]:
+    ranks: dict[str, int] = {}
+    for rank, word in enumerate(read_words(f"common.{language}.txt")):
+        ranks.setdefault(word, rank)
+    return ranks
+
+
+def is_common(word: str) -> bool:
+    """Return whether `word` is one of the common words of English or Spanish."""
+    return word in _ranks("en") or word in _ranks("es")
+
+
+@cache
+def is_spanish(word: str) -> bool:
+    """Return whether `word` is more common in Spanish than in English."""
+    missing = len(_ranks("es")) + len(_ranks("en"))
+    spanish = _ranks("es").get(word, missing)
+    return spanish < missing and spanish < _ranks("en").get(word, missing)
+
+
+@cache
+def _stemmer(language: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer(language)
+
+
+def spanish_stem(word: str) -> str | None:
+    """Return the Spanish stem of a Spanish word when it differs, else None."""
+    if not word.isalpha() or not is_spanish(word):
+        return None
+    stem = _stemmer("spanish").stemWord(word)
+    return stem if stem != word and len(stem) >= 3 else None
+
+
+@cache
+def fold(word: str) -> str:
+    """Return the key a word is compared by: its stem in its own language."""
+    if not word.isalpha():
+        return word
+    language = "spanish" if is_spanish(word) else "english"
+    return _stemmer(language).stemWord(word)
