@@ -8,9 +8,10 @@ class ResourcesConfig(AppConfig):
     verbose_name = _("Directory")
 
     def ready(self):
-        from . import derived
+        from . import derived, search
 
         derived.connect()
+        search.connect()
 
 
 class DirectoryAdminConfig(admin_apps.AdminConfig):

@@ -50,7 +50,7 @@ class CappedPaginator(Paginator):
     """
 
     cap = 1000
-    keys = ("distance", "rank")
+    keys = ("distance", "rank", "coverage")
 
     def __init__(self, object_list, per_page, *, load, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
@@ -146,8 +146,12 @@ class ServiceSearchView(FilterView):
         memo = self.request.search_memo
         outcome = memo.get("outcome")
         terms = {str(term.pk): term for term in self.filterset.terms.values()}
+        context["filters_set"] = not self.only_words_searched()
         if outcome is not None and services:
             context["search_outcome"] = outcome
+            partial = [s for s in services if (s.coverage or 0) < outcome.full]
+            context["closest_only"] = services[0] in partial
+            context["some_partial"] = bool(partial)
             context["concepts_shown"] = [
                 (
                     typed,

@@ -59,3 +59,15 @@ def caseworker(db):
 def caseworker_client(client, caseworker):
     client.force_login(caseworker)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_vocabulary():
+    """Start each test from the database's vocabulary.
+
+    A test's rolled-back synonyms and aliases send no signal, so a process
+    would otherwise keep searching with them (see `search.vocabulary_changed`).
+    """
+    from resources.search import vocabulary_changed
+
+    vocabulary_changed()

@@ -210,3 +210,22 @@ def test_understanding_never_fails_on_what_people_type(text):
     for need in [*found]:
         for word in nodes_words(need.node):
             assert word.isalnum()
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("im 17 my mom kicked me out", 17),
+        ("I’m 16 years old and homeless", 16),
+        ("i am 19", 19),
+        ("tengo 16 años y no tengo donde dormir", 16),
+        ("my son is 5", None),
+        ("shelter for 18 year olds", None),
+    ],
+)
+def test_an_age_given_in_the_first_person_is_understood(text, age):
+    query = Query.parse(text)
+
+    assert query.age == age
+    if age is not None:
+        assert str(age) not in query.render()

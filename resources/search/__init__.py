@@ -16,22 +16,34 @@ PostgreSQL (`postgres`: tsvector, ts_rank, pg_trgm) or SQLite (`sqlite`:
 FTS5, bm25).
 
 Services that meet every need come first. When fewer than a page do, the
-services that meet most of them follow (`coverage`, the number of needs a
-service meets, comes before rank), so a sentence with one word the
-listings do not use still finds what its other words find. A service found
-through a concept only ranks below the services that match the words.
+services that meet most of them follow (`coverage`, the needs a service
+meets weighed by what they say — a named concept most, an everyday word
+least — comes before rank), so a sentence with one word the listings do
+not use still finds what its other words find. A service found through a
+concept only ranks below the services that match the words.
 """
 
 import operator
+import time
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import reduce
 
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.db.models import Case, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db.models.signals import post_delete, post_save
 
-from ..models import SearchEntry, SearchWord, Service, SynonymGroup, TaxonomyTerm
+from ..models import (
+    ConceptAlias,
+    SearchEntry,
+    SearchWord,
+    Service,
+    SynonymGroup,
+    TaxonomyTerm,
+)
 from . import documents, language, postgres, sqlite
 from .facets import Facet
 from .query import (
@@ -82,24 +94,76 @@ def _cached(memo: dict | None, key: tuple, compute):
     return memo[key]
 
 
+# The vocabulary's version, in the shared cache: every process rebuilds its
+# copy once a caseworker changes a group, an alias or a term.
+VOCABULARY_VERSION = "search:vocabulary-version"
+# A change the signals missed (raw SQL, bulk writes) shows within this long.
+VOCABULARY_MAX_AGE = 300  # seconds
+_built: dict[tuple[str, str], tuple[float, Vocabulary]] = {}
+
+
+def vocabulary_changed(**kwargs) -> None:
+    """Make every process rebuild its vocabulary at its next search."""
+    cache.set(VOCABULARY_VERSION, uuid.uuid4().hex, None)
+
+
+def _on_vocabulary_change(**kwargs) -> None:
+    vocabulary_changed()
+    # Again once committed, so that no process rebuilds from rows about to
+    # change and keeps them under the new version.
+    transaction.on_commit(vocabulary_changed)
+
+
+def connect() -> None:
+    """Rebuild the vocabulary when its rows change (see `vocabulary_changed`)."""
+    for model in (SynonymGroup, ConceptAlias, TaxonomyTerm):
+        post_save.connect(_on_vocabulary_change, sender=model, weak=False)
+        post_delete.connect(_on_vocabulary_change, sender=model, weak=False)
+
+
+def _load_vocabulary(using: str) -> Vocabulary:
+    # Two queries: the groups; each term's aliases, name and parent at once.
+    aliases, children, names = [], set(), set()
+    for term, name, parent, phrase in (
+        TaxonomyTerm.objects.using(using)
+        .filter(Q(aliases__isnull=False) | Q(parent__isnull=False))
+        .values_list("pk", "name", "parent_id", "aliases__phrase")
+    ):
+        names.add((term, name))
+        if phrase is not None:
+            aliases.append((phrase, term))
+        if parent is not None:
+            children.add((parent, term))
+    return Vocabulary.build(
+        groups=SynonymGroup.objects.using(using).values_list("members", flat=True),
+        aliases=aliases,
+        children=children,
+        names=names,
+    )
+
+
 def _vocabulary(using: str, memo: dict | None = None) -> Vocabulary:
+    """Return the synonym groups and concept aliases as caseworkers left them.
+
+    Building it costs far more than a search, so each process keeps the one
+    it built for the current version (see `vocabulary_changed`).
+    """
+
     def load() -> Vocabulary:
-        # Two queries: the groups; each term's aliases and parent at once.
-        aliases, children = [], []
-        for term, parent, phrase in (
-            TaxonomyTerm.objects.using(using)
-            .filter(Q(aliases__isnull=False) | Q(parent__isnull=False))
-            .values_list("pk", "parent_id", "aliases__phrase")
-        ):
-            if phrase is not None:
-                aliases.append((phrase, term))
-            if parent is not None:
-                children.append((parent, term))
-        return Vocabulary.build(
-            groups=SynonymGroup.objects.using(using).values_list("members", flat=True),
-            aliases=aliases,
-            children=set(children),
-        )
+        version = cache.get(VOCABULARY_VERSION)
+        if version is None:
+            version = uuid.uuid4().hex
+            cache.add(VOCABULARY_VERSION, version, None)
+            version = cache.get(VOCABULARY_VERSION, version)
+        built = _built.get((using, version))
+        if built is None or time.monotonic() - built[0] > VOCABULARY_MAX_AGE:
+            for key in [key for key in _built if key[0] == using]:
+                del _built[key]
+            built = _built[using, version] = (
+                time.monotonic(),
+                _load_vocabulary(using),
+            )
+        return built[1]
 
     return _cached(memo, ("vocabulary", using), load)
 
@@ -164,17 +228,34 @@ def _corrections(
     return corrections, keep
 
 
+# How much a service made for the age a person gave ranks above others.
+AGE_BONUS = 0.5
+
+
+def _serves_age(age: int) -> Q:
+    return Q(Q(minimum_age__isnull=True) | Q(minimum_age__lte=age)) & Q(
+        Q(maximum_age__isnull=True) | Q(maximum_age__gte=age)
+    )
+
+
 @dataclass
 class Outcome:
     """What a search made of its text, for the page to tell the person.
 
-    `relaxed`: no service met every need, so the closest are shown.
-    `concepts`: the ids of the categories and access terms it named.
+    `relaxed`: fewer than a page met every need, so the closest follow.
+    `corrected`: the text with its typos fixed, if it had any.
+    `age`: the age the person gave for themselves, which filtered services.
     """
 
     needs: list[Need] = field(default_factory=list)
     relaxed: bool = False
     corrected: str | None = None
+    age: int | None = None
+
+    @property
+    def full(self) -> int:
+        """Return the `coverage` of a service that meets every need."""
+        return sum(need.weight for need in self.needs)
 
     @property
     def concepts(self) -> list[tuple[str, str]]:
@@ -195,7 +276,7 @@ def _understood(text: str, using: str, memo: dict | None) -> tuple:
         needs, negatives = corrected.needs(vocabulary)
         replaced = set(corrections) - keep
         shown = query.corrected({w: corrections[w] for w in replaced}).render()
-        return needs, negatives, (shown if replaced else None)
+        return needs, negatives, (shown if replaced else None), query.age
 
     return _cached(memo, ("understood", using, text), compute)
 
@@ -206,15 +287,18 @@ def search_services(
     *,
     memo: dict | None = None,
     relax_below: int | None = None,
+    relaxed: bool = False,
 ) -> QuerySet:
     """Return the services of `queryset` that match `text`, best first.
 
-    Each carries an int `coverage` (how many of the text's needs it meets)
-    and a float `rank`; they sort by coverage, then rank, then name and id.
+    Each carries an int `coverage` (the weight of the text's needs it
+    meets, see `query.Need.weight`) and a float `rank`; they sort by
+    coverage, then rank, then name and id.
     Pass the final queryset, other filters applied: with `relax_below` (a
     page's size), when fewer services than that meet every need, those
-    meeting some are returned too (see the module's docstring). The memo,
-    if given, receives the `Outcome` under "outcome".
+    meeting some are returned too (see the module's docstring); with
+    `relaxed`, they always are. The memo, if given, receives the `Outcome`
+    under "outcome".
 
     Blank text returns the queryset unchanged; text with nothing searchable
     in it matches nothing. Never raises on what people type.
@@ -222,12 +306,17 @@ def search_services(
     if not text or not text.strip():
         return queryset
     using = queryset.db
-    needs, negatives, corrected = _understood(text, using, memo)
-    outcome = Outcome(needs=needs, corrected=corrected)
+    needs, negatives, corrected, age = _understood(text, using, memo)
+    vocabulary = _vocabulary(using, memo)
+    outcome = Outcome(needs=needs, relaxed=relaxed, corrected=corrected, age=age)
     if memo is not None:
         # The page's own search; a suggestion's check comes later.
         memo.setdefault("outcome", outcome)
     backend = _backend(using)
+    if age is not None:
+        # Services that say they are for other ages go; those that say
+        # they are for this one rank first (see `rank` below).
+        queryset = queryset.filter(_serves_age(age))
     for node in negatives:
         queryset = queryset.exclude(backend.text_condition(node))
     zero = Value(0.0, output_field=FloatField())
@@ -243,29 +332,44 @@ def search_services(
         for text, need in zip(texts, needs, strict=True)
     ]
     every = reduce(operator.and_, meets)
-    if len(needs) > 1 and relax_below:
+    if len(needs) > 1 and relax_below and not relaxed:
         outcome.relaxed = queryset.filter(every)[:relax_below].count() < relax_below
     where = reduce(operator.or_, meets) if outcome.relaxed else every
 
-    def count(conditions: list[Q]):
+    def weighed(conditions: list[Q], weights: list[int]):
         return reduce(
             operator.add,
             (
                 Case(
-                    When(c, then=Value(1)),
+                    When(c, then=Value(weight)),
                     default=Value(0),
                     output_field=IntegerField(),
                 )
-                for c in conditions
+                for c, weight in zip(conditions, weights, strict=True)
             ),
         )
 
     # Words met first, then how well: a service found through a concept
     # alone ranks below those whose text says it.
-    rank = count(texts) + backend.rank([need.node for need in needs])
+    about = [node for need in needs if (node := vocabulary.about(need))]
+    rank = weighed(texts, [1] * len(texts)) + backend.rank(
+        [need.node for need in needs] + about
+    )
+    if age is not None:
+        rank = rank + Case(
+            When(
+                Q(minimum_age__isnull=False) | Q(maximum_age__isnull=False),
+                then=Value(AGE_BONUS),
+            ),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+    weights = [need.weight for need in needs]
     return (
         queryset.filter(where)
-        .annotate(coverage=count(meets) if outcome.relaxed else Value(len(needs)))
+        .annotate(
+            coverage=weighed(meets, weights) if outcome.relaxed else Value(sum(weights))
+        )
         .annotate(rank=rank)
         .order_by("-coverage", "-rank", "name", "pk")
     )
@@ -303,7 +407,7 @@ def suggest(text: str, *, memo: dict | None = None) -> str | None:
         return None
     corrected = query.corrected(corrections).render()
     found = search_services(
-        Service.objects.published().using(using), corrected, memo=memo, relax_below=1
+        Service.objects.published().using(using), corrected, memo=memo, relaxed=True
     )
     return corrected if found.exists() else None
 

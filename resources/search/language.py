@@ -62,6 +62,17 @@ def _ranks(language: str) -> dict[str, int]:
     return ranks
 
 
+EVERYDAY = 1500  # the most frequent words of a language are everyday ones
+
+
+def is_everyday(word: str) -> bool:
+    """Return whether `word` is among the most frequent words of either language."""
+    missing = EVERYDAY
+    return min(_ranks("en").get(word, missing), _ranks("es").get(word, missing)) < (
+        EVERYDAY
+    )
+
+
 def is_common(word: str) -> bool:
     """Return whether `word` is one of the common words of English or Spanish."""
     return word in _ranks("en") or word in _ranks("es")

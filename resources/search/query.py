@@ -145,6 +145,23 @@ class Term:
         return ("-" if self.negated else "") + (f'"{text}"' if self.phrase else text)
 
 
+# "i'm 17", "i am 17 years old", "tengo 16 años": an age given in the first
+# person, which says who the services are for rather than what they do.
+_OWN_AGE = re.compile(
+    r"\b(?:i\s*['’]?\s*m|i\s+am|tengo)\s+(?P<age>\d{1,2})\b"
+    r"(?:\s*(?:years?|yrs?|y\s*o|anos|años)(?:\s+old)?\b)?",
+    re.IGNORECASE,
+)
+
+
+def _own_age(text: str) -> tuple[str, int | None]:
+    """Return the text without the age its writer gave, and that age."""
+    match = _OWN_AGE.search(text)
+    if match is None:
+        return text, None
+    return text[: match.start()] + " " + text[match.end() :], int(match["age"])
+
+
 def _term(text: str, *, quoted: bool, negated: bool) -> Term | None:
     found = words(text)[:MAX_PHRASE_WORDS]
     stop = language.stopwords()
@@ -168,19 +185,40 @@ class Need:
     terms: frozenset[str] = frozenset()
     named: frozenset[str] = frozenset()
 
+    @property
+    def weight(self) -> int:
+        """How much meeting this need counts when not every need is met.
+
+        A concept the person named says most about what they need; words of
+        everyday language ("day", "still", "keep") and numbers least, and a
+        concept named by an everyday word ("work", "home") in between.
+        """
+        found = self.typed.split()
+        everyday = all(
+            language.is_everyday(word) or not word.isalpha() for word in found
+        )
+        if self.named:
+            return 2 if everyday else 3
+        return 1 if everyday else 2
+
 
 @dataclass(frozen=True)
 class Query:
     """A parsed query: every group must match; a group is terms joined by `or`."""
 
     groups: tuple[tuple[Term, ...], ...]
+    # The age a person gave for themselves ("i'm 17", "tengo 16 años").
+    age: int | None = None
+    # Words searched for beside a word of the query: (word, other word).
+    also: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def parse(cls, text: str) -> "Query":
         groups: list[list[Term]] = []
         join_next = False
         terms = 0
-        for match in _TOKEN.finditer(text[:MAX_LENGTH]):
+        text, age = _own_age(text[:MAX_LENGTH])
+        for match in _TOKEN.finditer(text):
             if terms == MAX_TERMS:
                 break
             negated = bool(match["neg"])
@@ -207,7 +245,7 @@ class Query:
                 group = [term for term in group if not term.negated]
             if group:
                 cleaned.append(tuple(group))
-        return cls(tuple(cleaned))
+        return cls(tuple(cleaned), age)
 
     @property
     def empty(self) -> bool:
@@ -227,23 +265,23 @@ class Query:
         """Return the query with misspelt words replaced.
 
         A word in `keep` (an alias that no listing uses, such as the
-        misspelling "councelling") is kept, ORed with its correction.
+        misspelling "councelling") stays, and its correction is searched
+        for beside it.
         """
         if not corrections:
             return self
 
-        def fix(term: Term) -> tuple[Term, ...]:
+        def fix(term: Term) -> Term:
             word = term.words[0]
-            if not term.correctable or word not in corrections:
-                return (term,)
-            fixed = replace(term, words=(corrections[word],))
-            return (term, fixed) if word in keep else (fixed,)
+            if term.correctable and word in corrections and word not in keep:
+                return replace(term, words=(corrections[word],))
+            return term
 
+        also = tuple(sorted((w, c) for w, c in corrections.items() if w in keep))
         return Query(
-            tuple(
-                tuple(fixed for term in group for fixed in fix(term))
-                for group in self.groups
-            )
+            tuple(tuple(fix(term) for term in group) for group in self.groups),
+            self.age,
+            self.also + also,
         )
 
     def render(self) -> str:
@@ -259,6 +297,7 @@ class Query:
         out"); a lone word of asking is dropped unless the vocabulary knows
         it. Each need's node holds its synonyms and Spanish stems.
         """
+        also = dict(self.also)
         positive = [g for g in self.groups if not g[0].negated]
         negatives = [with_stems(g[0].node) for g in self.groups if g[0].negated]
         found: list[Need] = []
@@ -281,7 +320,10 @@ class Query:
                 asking = len(group) == 1 and group[0].asking
                 if asking and not vocabulary.knows_phrase(key(group[0].words)):
                     continue
-                needs = [vocabulary.need(t.node, key(t.words)) for t in group]
+                needs = [
+                    vocabulary.need(t.node, key(t.words), also=also.get(t.words[0]))
+                    for t in group
+                ]
                 found.append(
                     Need(
                         node=any_of(need.node for need in needs),
@@ -317,14 +359,17 @@ class Vocabulary:
     synonyms: dict[tuple[str, ...], list[Node]] = field(default_factory=dict)
     concepts: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
     children: dict[str, set[str]] = field(default_factory=dict)
+    # Each term's name, whose words rank the services found through it.
+    names: dict[str, str] = field(default_factory=dict)
     words: set[str] = field(default_factory=set)
+    synonym_words: set[str] = field(default_factory=set)
     # Each alias word, and the terms whose aliases hold it.
     word_terms: dict[str, set[str]] = field(default_factory=dict)
     longest: int = 1
 
     @classmethod
-    def build(cls, groups=(), aliases=(), children=()) -> "Vocabulary":
-        vocabulary = cls()
+    def build(cls, groups=(), aliases=(), children=(), names=()) -> "Vocabulary":
+        vocabulary = cls(names={str(term): name for term, name in names})
         for members in groups:
             parsed = []
             for member in members.split(","):
@@ -337,7 +382,7 @@ class Vocabulary:
                         node for _span, node in parsed
                     )
             for member in members.split(","):
-                vocabulary.words.update(words(member))
+                vocabulary.synonym_words.update(words(member))
         for phrase, term_id in aliases:
             span = key(words(phrase))
             if span:
@@ -347,8 +392,10 @@ class Vocabulary:
                     vocabulary.word_terms.setdefault(word, set()).add(str(term_id))
         for parent, child in children:
             vocabulary.children.setdefault(str(parent), set()).add(str(child))
-        vocabulary.words -= language.stopwords()
-        vocabulary.words = {w for w in vocabulary.words if w.isalpha()}
+        vocabulary.words |= vocabulary.synonym_words
+        vocabulary.words = {
+            word for word in vocabulary.words - language.stopwords() if word.isalpha()
+        }
         spans = [*vocabulary.synonyms, *vocabulary.concepts]
         vocabulary.longest = max(map(len, spans), default=1)
         return vocabulary
@@ -359,8 +406,16 @@ class Vocabulary:
 
     @cached_property
     def spellings(self) -> set[str]:
-        """Return the words that typos may be corrected to: no misspelt aliases."""
-        return {word for word in self.words if language.is_common(word)}
+        """Return the words typos may be corrected to: not the misspelt aliases.
+
+        Synonym groups hold words as listings spell them; aliases also hold
+        misspellings people type, so only their common words count.
+        """
+        return {
+            word
+            for word in self.words
+            if word in self.synonym_words or language.is_common(word)
+        }
 
     def related_terms(self, query: "Query", *, cutoff: float) -> list[str]:
         """Return the ids of the terms whose aliases are nearest the query's words.
@@ -379,12 +434,38 @@ class Vocabulary:
                         found.update(dict.fromkeys(sorted(self.word_terms[candidate])))
         return list(found)
 
+    def about(self, need: Need) -> Node | None:
+        """Return what the names of the concepts a need names say, any word.
+
+        A service found through a concept ranks by how much its text is
+        about that concept: "psicologo" finds Mental health, and its
+        counselling services before its other ones.
+        """
+        stop = language.stopwords()
+        found = {
+            word
+            for term in need.named
+            for word in words(self.names.get(term, ""))
+            if word not in stop
+        }
+        return any_of(Words((word,)) for word in sorted(found)) if found else None
+
     def knows_phrase(self, span: tuple[str, ...]) -> bool:
         return span in self.synonyms or span in self.concepts
 
-    def need(self, node: Node, span: tuple[str, ...]) -> Need:
-        """Return the need for these words: the node, its synonyms, its concepts."""
+    def need(
+        self, node: Node, span: tuple[str, ...], *, also: str | None = None
+    ) -> Need:
+        """Return the need for these words: the node, its synonyms, its concepts.
+
+        `also` is a word to search for beside them (a misspelt alias's
+        correction), with its own synonyms.
+        """
         named = frozenset(self.concepts.get(span, ()))
+        if also is not None:
+            extra = self.need(Words((also,)), key([also]))
+            node = any_of([node, extra.node])
+            named |= extra.named
         terms = set(named)
         for term in named:
             terms |= self.children.get(term, set())
