@@ -55,7 +55,7 @@ def test_every_shipped_alias_finds_its_category():
 
 
 def test_a_concept_match_ranks_below_services_that_say_the_words(client):
-    says = make_service(name="Tenant line", description="Evicted? Call us.")
+    make_service(name="Tenant line", description="Evicted? Call us.")
     shelter = make_service(name="Night beds", description="Beds for tonight.")
     tag(shelter, "emergency-shelter")
     make_service(name="Pantry", description="Groceries.")
