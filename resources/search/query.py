@@ -30,6 +30,8 @@ MAX_TERMS = 16  # words and phrases, whether joined by `or` or not
 MAX_PHRASE_WORDS = 8
 # Phrases of synonyms and aliases are compared on at most this many words.
 MAX_KEY_WORDS = 6
+# How many other words may come between the words of an alias.
+ALIAS_SLACK = 2
 
 _WORD = re.compile(r"[^\W_]+")
 # Apostrophes inside a word go: people type "dont" as often as "don't".
@@ -190,15 +192,14 @@ class Need:
         """How much meeting this need counts when not every need is met.
 
         A concept the person named says most about what they need; words of
-        everyday language ("day", "still", "keep") and numbers least, and a
-        concept named by an everyday word ("work", "home") in between.
+        everyday language ("day", "still", "keep") and numbers least.
         """
+        if self.named:
+            return 3
         found = self.typed.split()
         everyday = all(
             language.is_everyday(word) or not word.isalpha() for word in found
         )
-        if self.named:
-            return 2 if everyday else 3
         return 1 if everyday else 2
 
 
@@ -292,20 +293,31 @@ class Query:
     def needs(self, vocabulary: "Vocabulary") -> tuple[list[Need], list[Node]]:
         """Return what the query asks for, and what must not match.
 
-        Runs of single words are matched against the phrases of synonym
-        groups and concept aliases, longest first ("food stamps", "kicked
-        out"); a lone word of asking is dropped unless the vocabulary knows
-        it. Each need's node holds its synonyms and Spanish stems.
+        The words of a concept alias are found near each other in any order
+        ("limpiar mi record" in "tengo record y quiero limpiarlo"), longest
+        alias first; runs of the other words are matched against the phrases
+        of synonym groups ("food stamps"). A lone word of asking is dropped
+        unless the vocabulary knows it. Each need's node holds its synonyms
+        and Spanish stems.
         """
         also = dict(self.also)
         positive = [g for g in self.groups if not g[0].negated]
         negatives = [with_stems(g[0].node) for g in self.groups if g[0].negated]
+        spans = vocabulary.concept_spans(positive)
+        taken = {i for positions, _alias in spans.values() for i in positions}
         found: list[Need] = []
         i = 0
         while i < len(positive):
+            if i in spans:
+                positions, alias = spans[i]
+                typed = tuple(positive[j][0].words[0] for j in positions)
+                found.append(vocabulary.need(Words(typed), alias))
+            if i in taken:
+                i += 1
+                continue
             run = []
-            for group in positive[i : i + vocabulary.longest]:
-                if len(group) > 1 or not group[0].single:
+            for j, group in enumerate(positive[i : i + vocabulary.longest], i):
+                if len(group) > 1 or not group[0].single or j in taken:
                     break
                 run.append(group[0].words[0])
             for size in range(len(run), 1, -1):
@@ -450,6 +462,64 @@ class Vocabulary:
         }
         return any_of(Words((word,)) for word in sorted(found)) if found else None
 
+    @cached_property
+    def _unordered(self) -> dict[tuple[str, ...], set[str]]:
+        # The terms of each alias, under its words in alphabetical order:
+        # "legal clinic" and "clinica legal" name the same terms.
+        found: dict[tuple[str, ...], set[str]] = {}
+        for span, terms in self.concepts.items():
+            found.setdefault(tuple(sorted(span)), set()).update(terms)
+        return found
+
+    @cached_property
+    def _concepts_by_word(self) -> dict[str, list[tuple[str, ...]]]:
+        # Aliases of several words, under each of their words, longest first.
+        by_word: dict[str, list[tuple[str, ...]]] = {}
+        for span in sorted(self._unordered, key=lambda span: (-len(span), span)):
+            if len(span) > 1:
+                for word in set(span):
+                    by_word.setdefault(word, []).append(span)
+        return by_word
+
+    def concept_spans(self, groups) -> dict[int, tuple[tuple[int, ...], tuple]]:
+        """Find the aliases of several words among single-word groups.
+
+        Return {first position: (positions, alias key)} of each alias found:
+        its words all within a few words of each other, in any order, each
+        word used once.
+        """
+        folded = {
+            i: found[0]
+            for i, group in enumerate(groups)
+            if len(group) == 1 and group[0].single and (found := key(group[0].words))
+        }
+        spans: dict[int, tuple[tuple[int, ...], tuple]] = {}
+        taken: set[int] = set()
+        for i in sorted(folded):
+            if i in taken:
+                continue
+            for span in self._concepts_by_word.get(folded[i], ()):
+                window = [
+                    j
+                    for j in range(i, i + len(span) + ALIAS_SLACK)
+                    if j in folded and j not in taken
+                ]
+                positions = []
+                for word in span:
+                    match = next(
+                        (j for j in window if folded[j] == word and j not in positions),
+                        None,
+                    )
+                    if match is None:
+                        break
+                    positions.append(match)
+                else:
+                    if i in positions:
+                        spans[i] = (tuple(sorted(positions)), span)
+                        taken.update(positions)
+                        break
+        return spans
+
     def knows_phrase(self, span: tuple[str, ...]) -> bool:
         return span in self.synonyms or span in self.concepts
 
@@ -461,7 +531,9 @@ class Vocabulary:
         `also` is a word to search for beside them (a misspelt alias's
         correction), with its own synonyms.
         """
-        named = frozenset(self.concepts.get(span, ()))
+        named = frozenset(self.concepts.get(span, ())) | frozenset(
+            self._unordered.get(tuple(sorted(span)), ()) if len(span) > 1 else ()
+        )
         if also is not None:
             extra = self.need(Words((also,)), key([also]))
             node = any_of([node, extra.node])
