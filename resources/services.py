@@ -2,6 +2,8 @@
 
 import dataclasses
 import datetime
+import re
+import unicodedata
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -10,23 +12,26 @@ from django.db import connections, models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import changes, hours
+from . import changes, hours, search, taxonomies
 from .models import (
     Attribute,
     ChangeRequest,
+    ConceptAlias,
     Location,
     Metadata,
     OpeningWindow,
     Organization,
     Service,
     ServiceAtLocation,
+    SynonymGroup,
     TaxonomyTerm,
     Verification,
     ZeroResultSearch,
 )
 from .models.corrections import Problem, RequestSource, RequestStatus
+from .models.reports import retained_since
 from .models.schedules import hours_by_service, zones_by_service
-from .search import query
+from .search import language, query
 
 
 @transaction.atomic
@@ -416,35 +421,180 @@ def service_merge(*, keep: Service, merge: Service, user) -> Service:
 # Reports ----------------------------------------------------------------------
 
 MAX_SEARCH_WORDS = 8
+MIN_WORD_LENGTH = 2
+MAX_WORD_LENGTH = 30
+
+# Contact details or an address on the web: whoever typed them is not
+# asking for a service, and they say who someone is. Matched on the text
+# as typed (compatibility-normalised, so "＠" is "@" and "８" is "8").
+_CONTACT_SHAPES = re.compile(
+    r"""
+    @                                         # an e-mail address, a handle
+    | \b(?:at|arroba)\s+\S+\s+(?:dot|punto)\b  # "ana at mail dot com"
+    | (?:\d[\s().\-/+]*){7,}                  # seven digits: a phone number
+    | [a-z][a-z0-9+.\-]*://                   # a URL
+    | \bwww\.
+    | [^\W_]\.[^\W\d_]{2,}\b                  # a domain: "mail.com", "ana.org"
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
 
 
-def zero_result_words(text: str) -> str:
-    """Return the words of a search worth counting: normalised, nothing personal.
+def zero_result_words(text: str, *, using: str | None = None) -> str:
+    """Return the words of a search worth counting: known words, nothing personal.
 
-    Stop words go, and so does any word with a digit in it: a phone number,
-    ZIP code, date or house number says something about a person, not a need.
+    Nothing at all is kept from a text that looks like contact details: an
+    e-mail address (any "@"), a phone number (seven digits or more), a URL
+    or a domain name. Of any other text, a word is kept only when it
+
+    - is made of 2 to 30 letters: a word with a digit (ZIP code, house
+      number, date) says something about a person, not a need;
+    - is no stop word ("the", "de") nor word of asking ("need", "busco");
+    - is known: one of the common words of English or Spanish, a word of
+      the public index (`SearchWord`), or of a synonym group or concept
+      alias. A surname, a street or a typo nobody knows is dropped.
+
+    Words are folded (lower case, no accents), each kept once, at most
+    `MAX_SEARCH_WORDS` of them, in the order typed.
+
+    Common words include first names ("maria"): those are only ever seen
+    once their words have been searched on `MIN_DAYS_SEEN` different days
+    (see `ZeroResultSearch.objects.shown`), and all rows go after
+    `RETENTION_DAYS`.
     """
+    normalised = unicodedata.normalize("NFKC", text)
+    if _CONTACT_SHAPES.search(normalised):
+        return ""
+    dropped = language.stopwords() | language.request_words()
+    candidates = [
+        word
+        for word in dict.fromkeys(query.words(normalised))
+        if word.isalpha()
+        and MIN_WORD_LENGTH <= len(word) <= MAX_WORD_LENGTH
+        and word not in dropped
+    ]
+    unknown = {word for word in candidates if not language.is_common(word)}
+    if unknown:
+        unknown -= search.known_words(
+            unknown, using=using or router.db_for_read(Service)
+        )
     kept: list[str] = []
-    for word in query.words(text):
-        if word in query.STOPWORDS or any(ch.isdigit() for ch in word):
+    width = ZeroResultSearch._meta.get_field("words").max_length
+    for word in candidates:
+        if word in unknown:
             continue
-        if word not in kept:
-            kept.append(word[:40])
-    return " ".join(kept[:MAX_SEARCH_WORDS])[:200]
+        if len(" ".join([*kept, word])) > width or len(kept) == MAX_SEARCH_WORDS:
+            break
+        kept.append(word)
+    return " ".join(kept)
+
+
+def zero_result_search_purge(
+    *, today: datetime.date | None = None, using: str | None = None
+) -> int:
+    """Delete the counts older than `RETENTION_DAYS`; return how many went.
+
+    One DELETE on the date index, cheap enough to run on every write.
+    """
+    using = using or router.db_for_write(ZeroResultSearch)
+    deleted, _by_model = ZeroResultSearch.objects.using(using).expired(today).delete()
+    return deleted
 
 
 def zero_result_search_record(*, text: str, day: datetime.date | None = None) -> None:
-    """Count one search for `text` that found nothing, today."""
-    words = zero_result_words(text)
-    if not words:
+    """Count one search for `text` that found nothing, on `day` (today).
+
+    Only the words `zero_result_words` keeps are counted; counts past the
+    retention period are deleted on the way.
+    """
+    using = router.db_for_write(ZeroResultSearch)
+    today = timezone.localdate()
+    day = day or today
+    # Two independent statements, no transaction needed: the purge only
+    # touches days the count below never writes.
+    zero_result_search_purge(today=today, using=using)
+    words = zero_result_words(text, using=using)
+    if not words or day < retained_since(today):
         return
-    day = day or timezone.localdate()
     table = ZeroResultSearch._meta.db_table
     # One statement, safe when two requests count the same words at once
     # (PostgreSQL and SQLite both speak ON CONFLICT).
-    with connections[router.db_for_write(ZeroResultSearch)].cursor() as cursor:
+    with connections[using].cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (words, date, count) VALUES (%s, %s, 1) "
             f"ON CONFLICT (words, date) DO UPDATE SET count = {table}.count + 1",
             [words, day],
         )
+
+
+def _history(record: models.Model, *, user, reason: str) -> None:
+    record._history_user = user
+    record._change_reason = reason
+
+
+def _forget_searches(words: list[str]) -> None:
+    # The search now finds something: its count has nothing more to say.
+    ZeroResultSearch.objects.filter(words__in=words).delete()
+
+
+@transaction.atomic
+def zero_result_search_make_alias(
+    *, words: Iterable[str], term: TaxonomyTerm, language: str, user
+) -> list[ConceptAlias]:
+    """Make each of these searches' words an alias of `term`, then forget them.
+
+    `term` is a category or an access term of the shipped taxonomies;
+    `language` is that of the words ("en" or "es"). A later search for
+    the words finds the term's services.
+    """
+    words = list(dict.fromkeys(words))
+    if term.taxonomy_detail_id not in (taxonomies.CATEGORIES_ID, taxonomies.ACCESS_ID):
+        raise ValidationError(_("Choose a category or an access term."))
+    reason = _("Added from the searches that found nothing")
+    created = []
+    for phrase in words:
+        alias = ConceptAlias(term=term, phrase=phrase, language=language)
+        alias.full_clean()
+        _history(alias, user=user, reason=reason)
+        alias.save()
+        created.append(alias)
+    _forget_searches(words)
+    return created
+
+
+def _member_key(member: str) -> str:
+    return " ".join(query.words(member))
+
+
+@transaction.atomic
+def zero_result_search_make_synonyms(
+    *,
+    words: Iterable[str],
+    members: str = "",
+    group: SynonymGroup | None = None,
+    user,
+) -> SynonymGroup:
+    """Put these searches' words in a synonym group, then forget the searches.
+
+    Into `group` when given, else into a new group; `members` (separated
+    by commas) are other words that mean the same. A member the group
+    already has is not repeated.
+    """
+    words = list(dict.fromkeys(words))
+    if group is not None:
+        group = SynonymGroup.objects.select_for_update().get(pk=group.pk)
+    existing = [m.strip() for m in (group.members if group else "").split(",")]
+    result = [m for m in existing if m]
+    have = {_member_key(m) for m in result}
+    for member in [*words, *members.split(",")]:
+        member = member.strip()
+        if member and _member_key(member) not in have:
+            have.add(_member_key(member))
+            result.append(member)
+    group = group or SynonymGroup()
+    group.members = ", ".join(result)
+    group.full_clean()
+    _history(group, user=user, reason=_("Added from the searches that found nothing"))
+    group.save()
+    _forget_searches(words)
+    return group

@@ -153,7 +153,11 @@ def one_of_each(full_service):
     OrganizationMembership.objects.create(
         user=make_staff(role=roles.ORGANIZATION_EDITORS), organization=organization
     )
-    ZeroResultSearch.objects.create(words="ukulele", date=timezone.localdate())
+    for days in range(3):  # searched on three days: listed for caseworkers
+        ZeroResultSearch.objects.create(
+            words="ukulele",
+            date=timezone.localdate() - datetime.timedelta(days=days),
+        )
     return service
 
 

@@ -32,7 +32,7 @@ from resources.models import (
     RequiredDocument,
     ServiceArea,
     ServiceCapacity,
-    Synonym,
+    SynonymGroup,
     Unit,
     Url,
     Verification,
@@ -110,14 +110,19 @@ def world(db):
         last_action_type="update",
         updated_by="import",
     )
-    Synonym.objects.create(phrase="zebra crossing", terms="zebra")
+    SynonymGroup.objects.create(members="zebra crossing, zebra")
     ChangeRequest.objects.create(
         service=other_service, problem="phone", message=f"{SECRET}: wrong phone"
     )
     Verification.objects.create(
         service=other_service, method="phone", outcome="confirmed"
     )
-    ZeroResultSearch.objects.create(words="zebra", date=datetime.date.today(), count=2)
+    for days in range(3):  # searched on three days: listed for caseworkers
+        ZeroResultSearch.objects.create(
+            words="zebra",
+            date=timezone.localdate() - datetime.timedelta(days=days),
+            count=2,
+        )
     AccessAttempt.objects.create(
         username="someone", ip_address="127.0.0.1", failures_since_start=1
     )
@@ -197,6 +202,14 @@ def admin_urls(world) -> list[tuple[str, str]]:
             + f"?kind=service&id={world['own'][1].pk}&id={other_service.pk}",
         ),
         ("reports", reverse("admin:reports")),
+        *(
+            (
+                f"search to {kind}",
+                reverse("admin:resources_zeroresultsearch_vocabulary", args=[kind])
+                + "?words=zebra",
+            )
+            for kind in ("alias", "synonyms")
+        ),
         (
             "decide",
             reverse(

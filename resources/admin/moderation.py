@@ -1,5 +1,6 @@
 """The corrections queue, the verification log, editors and search reports."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
@@ -9,22 +10,28 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from .. import changes
+from .. import changes, taxonomies
 from ..models import (
+    AliasLanguage,
     ChangeRequest,
     OrganizationMembership,
+    SynonymGroup,
+    TaxonomyTerm,
     Verification,
     ZeroResultSearch,
 )
 from ..models.verification import VerificationMethod
-from ..roles import ORGANIZATION_EDITORS
+from ..roles import ORGANIZATION_EDITORS, is_organization_editor
+from ..search import language
 from ..services import (
     change_request_accept,
     change_request_mark_duplicate,
     change_request_reject,
+    zero_result_search_make_alias,
+    zero_result_search_make_synonyms,
 )
 from .forms import AcceptForm, DuplicateForm, RejectForm
 from .listings import HistoryAdmin
@@ -332,15 +339,198 @@ class OrganizationMembershipAdmin(EditorChoiceMixin, HistoryAdmin):
 # What people searched for and did not find ------------------------------------
 
 
+class AliasForm(forms.Form):
+    """Make searches an alias of one category or access term."""
+
+    term = forms.ChoiceField(label=_("Category or access term"))
+    language = forms.ChoiceField(
+        label=_("Language of the words"), choices=AliasLanguage.choices
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        terms = TaxonomyTerm.objects.filter(
+            taxonomy_detail_id__in=(taxonomies.CATEGORIES_ID, taxonomies.ACCESS_ID)
+        ).select_related("parent", "taxonomy_detail")
+        self.terms = {str(term.pk): term for term in terms}
+        # Categories first, then access terms; a sub-category after its parent.
+        groups: dict[tuple, list] = {}
+        for term in self.terms.values():
+            label = gettext(term.name)
+            if term.parent:
+                label = f"{gettext(term.parent.name)} › {label}"
+            taxonomy = term.taxonomy_detail
+            key = (taxonomy.pk != taxonomies.CATEGORIES_ID, gettext(taxonomy.name))
+            groups.setdefault(key, []).append((str(term.pk), label))
+        self.fields["term"].choices = [
+            ("", "---------"),
+            *(
+                (name, sorted(choices, key=lambda choice: choice[1]))
+                for (_access, name), choices in sorted(groups.items())
+            ),
+        ]
+
+    def clean_term(self):
+        return self.terms[self.cleaned_data["term"]]
+
+
+class SynonymForm(forms.Form):
+    """Put searches in a synonym group: a new one, or one that exists."""
+
+    group = forms.ModelChoiceField(
+        label=_("Synonym group"),
+        queryset=SynonymGroup.objects.order_by("members"),
+        required=False,
+        empty_label=_("A new group"),
+    )
+    members = forms.CharField(
+        label=_("Other words that mean the same"),
+        max_length=500,
+        required=False,
+        help_text=_(
+            "Separate them with commas, e.g. dentist, dental, teeth. Required "
+            "for a new group of one search."
+        ),
+    )
+
+
+VOCABULARY = {
+    "alias": (AliasForm, _("Add as alias of a category or access term")),
+    "synonyms": (SynonymForm, _("Add to a synonym group")),
+}
+
+
 @admin.register(ZeroResultSearch)
 class ZeroResultSearchAdmin(admin.ModelAdmin):
+    """What searches found nothing; from a row, one step to the vocabulary.
+
+    Only rows whose words were searched on several days are listed (see
+    `ZeroResultSearch.objects.shown`). Adding them as an alias or to a
+    synonym group deletes their counts: the search now finds something.
+    """
+
     list_display = ("words", "date", "count")
     list_filter = ("date",)
     search_fields = ("words",)
     date_hierarchy = "date"
+    actions = ("add_alias", "add_synonyms")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).shown()
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_alias_permission(self, request):
+        return not is_organization_editor(request.user) and request.user.has_perm(
+            "resources.add_conceptalias"
+        )
+
+    def has_synonyms_permission(self, request):
+        return not is_organization_editor(request.user) and request.user.has_perms(
+            ("resources.add_synonymgroup", "resources.change_synonymgroup")
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "vocabulary/<str:kind>/",
+                self.admin_site.admin_view(self.vocabulary_view),
+                name="resources_zeroresultsearch_vocabulary",
+            )
+        ] + super().get_urls()
+
+    @admin.action(
+        description=_("Add as alias of a category or access term…"),
+        permissions=["alias"],
+    )
+    def add_alias(self, request, queryset):
+        return self._add_to_vocabulary(request, queryset, "alias", action="add_alias")
+
+    @admin.action(description=_("Add to a synonym group…"), permissions=["synonyms"])
+    def add_synonyms(self, request, queryset):
+        return self._add_to_vocabulary(
+            request, queryset, "synonyms", action="add_synonyms"
+        )
+
+    def vocabulary_view(self, request, kind):
+        """The same step from the reports page, for the words of one of its rows."""
+        if kind not in VOCABULARY:
+            raise Http404
+        if not getattr(self, f"has_{kind}_permission")(request):
+            raise PermissionDenied
+        data = request.POST if request.method == "POST" else request.GET
+        queryset = self.get_queryset(request).filter(words__in=data.getlist("words"))
+        response = self._add_to_vocabulary(request, queryset, kind)
+        return response or HttpResponseRedirect(reverse("admin:reports"))
+
+    def _add_to_vocabulary(self, request, queryset, kind, *, action=None):
+        form_class, title = VOCABULARY[kind]
+        words = sorted(set(queryset.values_list("words", flat=True)))
+        if not words:
+            self.message_user(
+                request, _("None of these searches is listed."), messages.WARNING
+            )
+            return HttpResponseRedirect(
+                reverse("admin:resources_zeroresultsearch_changelist")
+            )
+        applying = request.method == "POST" and "apply" in request.POST
+        initial = {}
+        if kind == "alias":
+            spanish = sum(
+                language.is_spanish(word) for text in words for word in text.split()
+            )
+            total = sum(len(text.split()) for text in words)
+            initial["language"] = "es" if spanish * 2 > total else "en"
+        form = form_class(request.POST if applying else None, initial=initial)
+        if applying and form.is_valid():
+            try:
+                done = self._apply_vocabulary(request, kind, words, form.cleaned_data)
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                self.message_user(request, done, messages.SUCCESS)
+                return None
+        context = self.admin_site.each_context(request) | {
+            "title": title,
+            "opts": self.model._meta,
+            "kind": kind,
+            "words": words,
+            "form": form,
+            "action": action,
+            "selected": queryset.values_list("pk", flat=True) if action else (),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "form_url": (
+                reverse("admin:resources_zeroresultsearch_changelist")
+                if action
+                else reverse("admin:resources_zeroresultsearch_vocabulary", args=[kind])
+            ),
+        }
+        return TemplateResponse(
+            request, "admin/resources/zeroresultsearch_vocabulary.html", context
+        )
+
+    def _apply_vocabulary(self, request, kind, words, data) -> str:
+        if kind == "alias":
+            aliases = zero_result_search_make_alias(
+                words=words,
+                term=data["term"],
+                language=data["language"],
+                user=request.user,
+            )
+            return ngettext(
+                "%(count)d alias of “%(term)s” added.",
+                "%(count)d aliases of “%(term)s” added.",
+                len(aliases),
+            ) % {"count": len(aliases), "term": gettext(data["term"].name)}
+        group = zero_result_search_make_synonyms(
+            words=words,
+            members=data["members"],
+            group=data["group"],
+            user=request.user,
+        )
+        return gettext("Synonym group saved: %(members)s") % {"members": group.members}

@@ -26,6 +26,7 @@ from ..models import (
     TaxonomyTerm,
     ZeroResultSearch,
 )
+from ..models.reports import MIN_DAYS_SEEN, RETENTION_DAYS
 from ..models.services import VerificationState
 from ..policy import verification_policy
 from ..roles import is_organization_editor
@@ -289,11 +290,16 @@ def merge(request):
     )
 
 
-REPORT_PERIODS = (7, 30, 90, 365)
+# The counts of searches are kept for RETENTION_DAYS (90): no longer period.
+REPORT_PERIODS = (7, 30, RETENTION_DAYS)
 
 
 def reports(request):
-    """Counts by category and verification state, and what searches did not find."""
+    """Counts by category and verification state, and what searches did not find.
+
+    A search's words are listed only once they were searched on
+    `MIN_DAYS_SEEN` different days; the counts by day name no words.
+    """
     _require(request, "resources.view_service", "resources.view_zeroresultsearch")
     today = timezone.localdate()
     try:
@@ -308,6 +314,7 @@ def reports(request):
     )
     since = today - datetime.timedelta(days=days - 1)
     searches = ZeroResultSearch.objects.filter(date__gte=since)
+    searches_admin = admin.site.get_model_admin(ZeroResultSearch)
     return _render(
         request,
         "admin/resources/reports.html",
@@ -318,12 +325,17 @@ def reports(request):
         ],
         by_category=_category_counts(published),
         states=[VerificationState(state).label for state in STATES],
-        words=searches.values("words")
-        .annotate(total=Sum("count"), days_seen=Count("date"))
+        words=searches.shown(today)
+        .values("words")
+        .annotate(total=Sum("count"), days_seen=Count("date", distinct=True))
         .order_by("-total", "words")[:LIST_LIMIT],
         daily=searches.values("date")
         .annotate(total=Sum("count"), distinct_words=Count("words"))
         .order_by("-date"),
         days=days,
         periods=REPORT_PERIODS,
+        min_days_seen=MIN_DAYS_SEEN,
+        retention_days=RETENTION_DAYS,
+        can_alias=searches_admin.has_alias_permission(request),
+        can_synonyms=searches_admin.has_synonyms_permission(request),
     )

@@ -60,6 +60,7 @@ __all__ = [
     "Outcome",
     "filter_facets",
     "index_services",
+    "known_words",
     "rebuild_index",
     "related_terms",
     "search_services",
@@ -410,6 +411,21 @@ def suggest(text: str, *, memo: dict | None = None) -> str | None:
         Service.objects.published().using(using), corrected, memo=memo, relaxed=True
     )
     return corrected if found.exists() else None
+
+
+def known_words(words: set[str], *, using: str) -> set[str]:
+    """Return those of `words` that the index, a synonym or an alias holds.
+
+    At most one query: the vocabulary is kept per process.
+    """
+    found = words & _vocabulary(using).words
+    if rest := words - found:
+        found |= set(
+            SearchWord.objects.using(using)
+            .filter(word__in=sorted(rest))
+            .values_list("word", flat=True)
+        )
+    return found
 
 
 def related_terms(text: str, *, memo: dict | None = None) -> list[str]:

@@ -47,6 +47,12 @@ def stopwords() -> frozenset[str]:
 
 
 @cache
+def negations() -> frozenset[str]:
+    """Return the words that turn a phrase around ("no", "dont", "nunca")."""
+    return frozenset(read_words("negations.txt"))
+
+
+@cache
 def request_words() -> frozenset[str]:
     """Return the words of asking that name no need ("want", "busco", "please")."""
     return frozenset(
@@ -96,13 +102,22 @@ def spanish_stem(word: str) -> str | None:
     if not word.isalpha() or not is_spanish(word):
         return None
     stem = _stemmer("spanish").stemWord(word)
-    return stem if stem != word and len(stem) >= 3 else None
+    # A stem that is a stop word ("herida": "her") would match everything
+    # on SQLite and nothing on PostgreSQL, which drops it.
+    if stem == word or len(stem) < 3 or stem in stopwords():
+        return None
+    return stem
 
 
 @cache
 def fold(word: str) -> str:
-    """Return the key a word is compared by: its stem in its own language."""
+    """Return the key a word is compared by: its stem in its own language.
+
+    Spanish stems are marked, so that they never meet an English word's:
+    "matar" is not "mat", "calle" is not "call".
+    """
     if not word.isalpha():
         return word
-    language = "spanish" if is_spanish(word) else "english"
-    return _stemmer(language).stemWord(word)
+    if is_spanish(word):
+        return "es:" + _stemmer("spanish").stemWord(word)
+    return _stemmer("english").stemWord(word)

@@ -47,9 +47,10 @@ def words(text: str) -> list[str]:
 def key(found) -> tuple[str, ...]:
     """Return the key a phrase is compared by: its folded words, no stop words.
 
-    "Sleeping in my car" and "slept in the car" are both ("sleep", "car").
+    "Sleeping in my car" and "sleep in the car" are both ("sleep", "car").
+    Words of negation stay ("no id" is not "id").
     """
-    stop = language.stopwords()
+    stop = language.stopwords() - language.negations()
     return tuple(language.fold(word) for word in found if word not in stop)[
         :MAX_KEY_WORDS
     ]
@@ -139,8 +140,11 @@ class Term:
 
     @property
     def asking(self) -> bool:
-        """Whether this is a word of asking that names no need ("want", "busco")."""
-        return self.single and self.words[0] in language.request_words()
+        """Whether this word names no need: asking ("want", "busco") or "no"."""
+        return self.single and (
+            self.words[0] in language.request_words()
+            or self.words[0] in language.negations()
+        )
 
     def render(self) -> str:
         text = " ".join(self.words)
@@ -166,7 +170,8 @@ def _own_age(text: str) -> tuple[str, int | None]:
 
 def _term(text: str, *, quoted: bool, negated: bool) -> Term | None:
     found = words(text)[:MAX_PHRASE_WORDS]
-    stop = language.stopwords()
+    # Words of negation stay, for aliases that hold them (see `key`).
+    stop = language.stopwords() - language.negations()
     if all(word in stop for word in found):
         return None
     # "walk-in" is one term of two words: a phrase, as in websearch.
@@ -310,8 +315,8 @@ class Query:
         while i < len(positive):
             if i in spans:
                 positions, alias = spans[i]
-                typed = tuple(positive[j][0].words[0] for j in positions)
-                found.append(vocabulary.need(Words(typed), alias))
+                typed = [positive[j][0].words[0] for j in positions]
+                found.append(vocabulary.need(_searched(typed), alias))
             if i in taken:
                 i += 1
                 continue
@@ -323,7 +328,7 @@ class Query:
             for size in range(len(run), 1, -1):
                 span = key(run[:size])
                 if len(span) > 1 and vocabulary.knows_phrase(span):
-                    found.append(vocabulary.need(Words(tuple(run[:size])), span))
+                    found.append(vocabulary.need(_searched(run[:size]), span))
                     i += size
                     break
             else:
@@ -345,6 +350,13 @@ class Query:
                     )
                 )
         return found, negatives
+
+
+def _searched(found: list[str]) -> Words:
+    # An alias's words as searched: "no" and other stop words are not (the
+    # databases would disagree: PostgreSQL drops them, FTS5 does not).
+    stop = language.stopwords()
+    return Words(tuple(word for word in found if word not in stop) or tuple(found))
 
 
 # Synonyms and concepts -----------------------------------------------------
