@@ -113,6 +113,10 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+    # Ranking a broad search sorts thousands of rows: in memory, not on disk.
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "options", "-c work_mem=" + os.environ.get("DJANGO_DB_WORK_MEM", "16MB")
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -24,26 +24,15 @@ concept only ranks below the services that match the words.
 """
 
 import operator
-import time
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import reduce
 
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.db.models import Case, FloatField, IntegerField, Q, QuerySet, Value, When
-from django.db.models.signals import post_delete, post_save
 
-from ..models import (
-    ConceptAlias,
-    SearchEntry,
-    SearchWord,
-    Service,
-    SynonymGroup,
-    TaxonomyTerm,
-)
+from ..models import SearchEntry, SearchWord, Service
 from . import documents, language, postgres, sqlite
 from .facets import Facet
 from .query import (
@@ -52,12 +41,17 @@ from .query import (
     Need,
     Query,
     Vocabulary,
+    all_of,
+    any_of,
     closest,
 )
+from .vocabulary import changed as vocabulary_changed
+from .vocabulary import connect, current, known_words
 
 __all__ = [
     "Facet",
     "Outcome",
+    "connect",
     "filter_facets",
     "index_services",
     "known_words",
@@ -65,6 +59,7 @@ __all__ = [
     "related_terms",
     "search_services",
     "suggest",
+    "vocabulary_changed",
 ]
 
 BATCH_SIZE = 500
@@ -95,78 +90,8 @@ def _cached(memo: dict | None, key: tuple, compute):
     return memo[key]
 
 
-# The vocabulary's version, in the shared cache: every process rebuilds its
-# copy once a caseworker changes a group, an alias or a term.
-VOCABULARY_VERSION = "search:vocabulary-version"
-# A change the signals missed (raw SQL, bulk writes) shows within this long.
-VOCABULARY_MAX_AGE = 300  # seconds
-_built: dict[tuple[str, str], tuple[float, Vocabulary]] = {}
-
-
-def vocabulary_changed(**kwargs) -> None:
-    """Make every process rebuild its vocabulary at its next search."""
-    cache.set(VOCABULARY_VERSION, uuid.uuid4().hex, None)
-
-
-def _on_vocabulary_change(**kwargs) -> None:
-    vocabulary_changed()
-    # Again once committed, so that no process rebuilds from rows about to
-    # change and keeps them under the new version.
-    transaction.on_commit(vocabulary_changed)
-
-
-def connect() -> None:
-    """Rebuild the vocabulary when its rows change (see `vocabulary_changed`)."""
-    for model in (SynonymGroup, ConceptAlias, TaxonomyTerm):
-        post_save.connect(_on_vocabulary_change, sender=model, weak=False)
-        post_delete.connect(_on_vocabulary_change, sender=model, weak=False)
-
-
-def _load_vocabulary(using: str) -> Vocabulary:
-    # Two queries: the groups; each term's aliases, name and parent at once.
-    aliases, children, names = [], set(), set()
-    for term, name, parent, phrase in (
-        TaxonomyTerm.objects.using(using)
-        .filter(Q(aliases__isnull=False) | Q(parent__isnull=False))
-        .values_list("pk", "name", "parent_id", "aliases__phrase")
-    ):
-        names.add((term, name))
-        if phrase is not None:
-            aliases.append((phrase, term))
-        if parent is not None:
-            children.add((parent, term))
-    return Vocabulary.build(
-        groups=SynonymGroup.objects.using(using).values_list("members", flat=True),
-        aliases=aliases,
-        children=children,
-        names=names,
-    )
-
-
 def _vocabulary(using: str, memo: dict | None = None) -> Vocabulary:
-    """Return the synonym groups and concept aliases as caseworkers left them.
-
-    Building it costs far more than a search, so each process keeps the one
-    it built for the current version (see `vocabulary_changed`).
-    """
-
-    def load() -> Vocabulary:
-        version = cache.get(VOCABULARY_VERSION)
-        if version is None:
-            version = uuid.uuid4().hex
-            cache.add(VOCABULARY_VERSION, version, None)
-            version = cache.get(VOCABULARY_VERSION, version)
-        built = _built.get((using, version))
-        if built is None or time.monotonic() - built[0] > VOCABULARY_MAX_AGE:
-            for key in [key for key in _built if key[0] == using]:
-                del _built[key]
-            built = _built[using, version] = (
-                time.monotonic(),
-                _load_vocabulary(using),
-            )
-        return built[1]
-
-    return _cached(memo, ("vocabulary", using), load)
+    return _cached(memo, ("vocabulary", using), lambda: current(using))
 
 
 def _corrections(
@@ -327,15 +252,18 @@ def search_services(
         # Only exclusions, as in "-shelter": everything else, unranked.
         return queryset.annotate(coverage=Value(0), rank=zero).order_by("name", "pk")
 
-    texts = [backend.text_condition(need.node) for need in needs]
-    meets = [
-        text | backend.facet_condition(need.terms) if need.terms else text
-        for text, need in zip(texts, needs, strict=True)
-    ]
-    every = reduce(operator.and_, meets)
+    # A need is met by its words, or by one of its concepts: each indexed
+    # document holds its terms as words too (see `query.concept_word`), so
+    # either is one full-text condition, one index.
+    met = [need.met for need in needs]
+    # Said in the person's own words (not only through a synonym or a
+    # concept): a short query, cheap to test on thousands of matches.
+    texts = [backend.text_condition(need.own or need.node) for need in needs]
+    meets = [backend.text_condition(node) for node in met]
+    every = backend.text_condition(all_of(met))
     if len(needs) > 1 and relax_below and not relaxed:
         outcome.relaxed = queryset.filter(every)[:relax_below].count() < relax_below
-    where = reduce(operator.or_, meets) if outcome.relaxed else every
+    where = backend.text_condition(any_of(met)) if outcome.relaxed else every
 
     def weighed(conditions: list[Q], weights: list[int]):
         return reduce(
@@ -351,10 +279,12 @@ def search_services(
         )
 
     # Words met first, then how well: a service found through a concept
-    # alone ranks below those whose text says it.
+    # alone ranks below those whose text says it. The rank reads the words
+    # as typed and the names of the concepts they name, not every synonym:
+    # ranking thousands of matches against dozens of words is slow.
     about = [node for need in needs if (node := vocabulary.about(need))]
     rank = weighed(texts, [1] * len(texts)) + backend.rank(
-        [need.node for need in needs] + about
+        [need.own or need.node for need in needs] + about
     )
     if age is not None:
         rank = rank + Case(
@@ -411,21 +341,6 @@ def suggest(text: str, *, memo: dict | None = None) -> str | None:
         Service.objects.published().using(using), corrected, memo=memo, relaxed=True
     )
     return corrected if found.exists() else None
-
-
-def known_words(words: set[str], *, using: str) -> set[str]:
-    """Return those of `words` that the index, a synonym or an alias holds.
-
-    At most one query: the vocabulary is kept per process.
-    """
-    found = words & _vocabulary(using).words
-    if rest := words - found:
-        found |= set(
-            SearchWord.objects.using(using)
-            .filter(word__in=sorted(rest))
-            .values_list("word", flat=True)
-        )
-    return found
 
 
 def related_terms(text: str, *, memo: dict | None = None) -> list[str]:

@@ -8,7 +8,7 @@ from django.conf.locale import LANG_INFO
 from ..models import Attribute, Language, Service
 from . import language
 from .facets import Facet
-from .query import words
+from .query import concept_word, words
 
 # Longer text adds nothing to a search and would bloat the index.
 MAX_FIELD = 20_000
@@ -29,8 +29,16 @@ class Document:
     facets: frozenset[Facet] = field(default_factory=frozenset)
 
     def texts(self) -> tuple[str, ...]:
-        """Return the texts to index, by weight, Spanish stems included."""
-        return tuple(_with_stems(getattr(self, name)) for name in FIELDS)
+        """Return the texts to index, by weight.
+
+        Spanish stems are included, and the last field ends with a word for
+        each of the service's taxonomy terms (`query.concept_word`), which
+        a concept a query names searches for.
+        """
+        texts = [_with_stems(getattr(self, name)) for name in FIELDS]
+        terms = sorted(f.value for f in self.facets if f.kind == "term")
+        texts[-1] = " ".join([texts[-1], *map(concept_word, terms)]).strip()
+        return tuple(texts)
 
     def vocabulary(self) -> set[str]:
         """Return the words worth offering as spelling corrections."""

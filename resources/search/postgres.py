@@ -54,12 +54,6 @@ def text_condition(node: Node) -> Q:
     return Q(search_entry__vector=_query(node))
 
 
-def facet_condition(term_ids) -> Q:
-    """Match the services with any of these taxonomy terms (indexed keys)."""
-    keys = sorted(Facet.term(pk).key for pk in term_ids)
-    return Q(search_entry__facets__overlap=keys)
-
-
 def rank(nodes: list[Node]):
     """Return how well each service's text matches any of `nodes`, in [0, 1)."""
     query = reduce(operator.or_, map(_query, nodes))
@@ -120,7 +114,8 @@ def known(found: set[str], using: str) -> set[str]:
 def candidates(found: set[str], using: str) -> dict[str, list[str]]:
     """Return, for each word, the vocabulary words nearest it by trigrams.
 
-    One query; pg_trgm's `%` (similarity above 0.3) uses the GiST index.
+    One query: the GiST index walks the vocabulary nearest first (pg_trgm's
+    distance), so however far the nearest are, they are found.
     """
     table = SearchWord._meta.db_table
     nearest = {word: [] for word in found}
@@ -131,8 +126,7 @@ def candidates(found: set[str], using: str) -> dict[str, list[str]]:
             FROM unnest(%s::text[]) AS typed(word)
             CROSS JOIN LATERAL (
                 SELECT vocabulary.word FROM {table} AS vocabulary
-                WHERE vocabulary.word %% typed.word
-                ORDER BY similarity(vocabulary.word, typed.word) DESC, vocabulary.word
+                ORDER BY vocabulary.word <-> typed.word, vocabulary.word
                 LIMIT {CANDIDATES}
             ) AS near
             """,

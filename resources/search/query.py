@@ -96,18 +96,30 @@ def all_of(nodes) -> Node:
     return nodes[0] if len(nodes) == 1 else All(nodes)
 
 
+def concept_word(term_id) -> str:
+    """Return the word that stands for a taxonomy term in an indexed document.
+
+    Letters and digits only, like every searched word, and like no word of
+    any language, so that a concept is one more full-text condition.
+    """
+    # Twelve hex digits of the id: unique among any directory's terms, and
+    # short, since every indexed document holds a few.
+    return "zzt" + str(term_id).replace("-", "")[:12]
+
+
 def with_stems(node: Node) -> Node:
-    """Return `node` ORed with the same words stemmed as Spanish, where they are.
+    """Return `node` with its Spanish words stemmed as Spanish.
 
     The index holds the Spanish stems of its Spanish words too (see
-    `documents`), so "clinicas" finds "clínica" on both databases.
+    `documents`), so "clinicas" finds "clínica" on both databases. The
+    stems follow the words there, so a phrase keeps its words as well.
     """
     match node:
-        case Words(found) | Phrase(found):
+        case Words(found):
+            return Words(tuple(language.spanish_stem(w) or w for w in found))
+        case Phrase(found):
             stems = tuple(language.spanish_stem(word) or word for word in found)
-            if stems == found:
-                return node
-            return any_of([node, type(node)(stems)])
+            return node if stems == found else any_of([node, Words(stems)])
         case Any(children):
             return any_of(map(with_stems, children))
         case All(children):
@@ -191,6 +203,14 @@ class Need:
     typed: str
     terms: frozenset[str] = frozenset()
     named: frozenset[str] = frozenset()
+    # The words as typed (stemmed), without their synonyms: what ranks.
+    own: Node | None = None
+
+    @property
+    def met(self) -> Node:
+        """Return what meets the need: its words, or one of its concepts."""
+        concepts = [Words((concept_word(term),)) for term in sorted(self.terms)]
+        return any_of([self.node, *concepts])
 
     @property
     def weight(self) -> int:
@@ -347,6 +367,7 @@ class Query:
                         typed=" or ".join(need.typed for need in needs),
                         terms=frozenset().union(*(n.terms for n in needs)),
                         named=frozenset().union(*(n.named for n in needs)),
+                        own=any_of(need.own for need in needs),
                     )
                 )
         return found, negatives
@@ -559,6 +580,7 @@ class Vocabulary:
             typed=" ".join(found),
             terms=frozenset(terms),
             named=named,
+            own=with_stems(node),
         )
 
 
@@ -573,9 +595,12 @@ def _node_words(node: Node) -> list[str]:
 
 # Typos ---------------------------------------------------------------------
 
-AUTOCORRECT_CUTOFF = 80  # fuzz.ratio: how close a word must be to replace a typo
+# fuzz.ratio: how close a word must be to replace a typo. Only words that
+# neither the index, the vocabulary nor the common words know are replaced:
+# as typed they could find nothing.
+AUTOCORRECT_CUTOFF = 75
 SUGGEST_CUTOFF = 70  # a "Did you mean" may reach further than a silent fix
-TRIGRAM_THRESHOLD = 0.3  # pg_trgm's default for its `%` operator
+TRIGRAM_THRESHOLD = 0.2  # pg_trgm similarity: "sirynges" is 0.29 from "syringes"
 
 
 def _trigrams(word: str) -> set[str]:
@@ -592,9 +617,9 @@ def trigram_similarity(a: str, b: str) -> float:
 def closest(word: str, candidates, *, cutoff: float, limit: int = 5) -> list[str]:
     """Rank the candidates that could be what `word` meant, best first.
 
-    A candidate must share trigrams with the word as pg_trgm measures it
-    (so that PostgreSQL's trigram index finds the same ones) and be within
-    `cutoff` edit similarity; the most similar wins, ties alphabetically.
+    A candidate must share some trigrams with the word, as pg_trgm measures
+    them, and be within `cutoff` edit similarity; the most similar wins,
+    ties alphabetically.
     """
     scored = process.extract(
         word,

@@ -66,11 +66,6 @@ def text_condition(node: Node) -> Q:
     return Q(search_entry__in=_matches(node).values("entry_id"))
 
 
-def facet_condition(term_ids) -> Q:
-    """Match the services with any of these taxonomy terms, from the HSDS tables."""
-    return facets.condition([facets.Facet.term(pk) for pk in term_ids])
-
-
 def rank(nodes: list[Node]):
     """Return how well each service's text matches any of `nodes`, in [0, 1).
 
