@@ -35,6 +35,7 @@ from .models import (
     Phone,
     Schedule,
     Service,
+    ServiceArea,
     ServiceAtLocation,
     TaxonomyTerm,
 )
@@ -546,6 +547,8 @@ LOCATIONS = {
 # Services -------------------------------------------------------------------
 
 # Phones: a string is a voice line; otherwise (number, type, description).
+# Areas: HSDS service areas, named as 211 feeds write them; "Statewide"
+# takes the state of the service's address (see `resources.areas`).
 # "spanish" is added to the access terms of every service with a Spanish
 # Language row, so the filter and the language list cannot disagree.
 SERVICES = [
@@ -774,6 +777,7 @@ SERVICES = [
         # open.
         "hours": [],
         "locations": ["ovs-office"],
+        "areas": ["Connecticut"],
     },
     {
         "key": "ajc-jobs",
@@ -931,6 +935,7 @@ SERVICES = [
         "phones": ["860-555-0190"],
         "hours": [weekly(WEEKDAYS, "07:00", "18:00")],
         "locations": ["crt-market"],
+        "areas": ["Hartford County, CT"],
     },
     {
         "key": "crt-housing",
@@ -949,6 +954,7 @@ SERVICES = [
         "phones": ["860-555-0191"],
         "hours": OFFICE,
         "locations": ["crt-market"],
+        "areas": ["Hartford County, CT"],
     },
     {
         "key": "pro-bono-legal",
@@ -968,6 +974,7 @@ SERVICES = [
         ],
         "hours": OFFICE,
         "locations": ["pro-bono-office"],
+        "areas": ["Hartford County, CT"],
     },
     {
         "key": "clean-slate-clinic",
@@ -986,6 +993,7 @@ SERVICES = [
             monthly("1SA", "10:00", "14:00", "First Saturday of every month"),
         ],
         "locations": ["noah-webster-library"],
+        "areas": ["Connecticut"],
     },
     {
         "key": "trafficking-hotline",
@@ -1014,6 +1022,7 @@ SERVICES = [
         ],
         "hours": ALWAYS,
         "locations": ["polaris-virtual"],
+        "areas": ["Nationwide"],
     },
     {
         "key": "lifeline-988",
@@ -1035,6 +1044,7 @@ SERVICES = [
         ],
         "hours": ALWAYS,
         "locations": ["lifeline-virtual"],
+        "areas": ["Nationwide"],
     },
     {
         "key": "food-pantry",
@@ -1056,6 +1066,7 @@ SERVICES = [
             weekly("SA", "09:00", "12:00"),
         ],
         "locations": ["pantry-farmington"],
+        "areas": ["West Hartford, Hartford, CT"],
     },
     {
         "key": "immigration-clinic",
@@ -1073,6 +1084,7 @@ SERVICES = [
         "phones": ["860-555-0196"],
         "hours": [weekly("MO,WE,TH", "09:00", "17:00")],
         "locations": ["immigration-franklin"],
+        "areas": ["Hartford County, CT"],
     },
     {
         "key": "sexual-assault-line",
@@ -1170,6 +1182,7 @@ SERVICES = [
         "phones": ["860-555-0107"],
         "hours": [weekly("MO,WE,FR", "10:00", "16:00")],
         "locations": ["benefits-main-street"],
+        "areas": ["Statewide"],
     },
     {
         "key": "overnight-shelter",
@@ -1360,6 +1373,8 @@ def _load_service(writer: _Writer, spec: dict) -> uuid.UUID:
             name=LANGUAGE_NAMES[code],
             code=code,
         )
+    for n, area in enumerate(spec.get("areas", ())):
+        writer.put(ServiceArea, f"{key}:{n}", service_id=pk, name=area)
     for hours in spec["hours"]:
         writer.put(
             Schedule,

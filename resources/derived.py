@@ -1,4 +1,4 @@
-"""Keep derived tables (opening windows, the search index) in step with listings.
+"""Keep derived tables (opening windows, the search index, coverage) in step.
 
 Whatever changes a listing — the admin, the importer, a shell — saves or
 deletes model instances; these receivers note which services are affected
@@ -10,18 +10,33 @@ determined by the records themselves. Bulk writes (`bulk_create`,
 """
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 
+from . import areas
 from .models import (
+    Address,
     Attribute,
     Language,
     Location,
     Organization,
+    Phone,
     Schedule,
     Service,
+    ServiceArea,
     ServiceAtLocation,
     TaxonomyTerm,
 )
+from .models.services import ServiceCoverage
+
+# Phones a person can call or text: not fax or pager.
+REACHABLE_PHONES = Q(type__in=["", "voice", "cell", "text", "textphone", "video"])
+# Locations that tie a service to a place. A virtual one does not: a line
+# with only virtual locations (or none), a phone and no area it can be read
+# by takes calls from anywhere. A postal address still says where it is.
+PLACE_TYPES = ("physical", "postal")
+# Extents read as text; GeoJSON, TopoJSON and KML ones are not read.
+TEXT_EXTENTS = ("", "text")
 
 
 def refresh_statistics() -> None:
@@ -50,6 +65,91 @@ def refresh_services(service_ids) -> None:
         return
     opening_windows_rebuild(service_ids=service_ids)
     index_services(service_ids)
+    coverage_rebuild(service_ids)
+
+
+def coverage_rebuild(service_ids) -> int:
+    """Recompute which places these services serve from afar; return the rows.
+
+    From their service areas (read by `resources.areas`, with the states of
+    their addresses for names given without one), their phones, and
+    whether they have a physical location at all. Four queries a batch,
+    plus the delete and the insert.
+    """
+    service_ids = list(service_ids)
+    if not service_ids:
+        return 0
+    links = {}  # service-at-location id: service id
+    has_place = set()
+    for pk, service_id, location_type in ServiceAtLocation.objects.filter(
+        service_id__in=service_ids
+    ).values_list("pk", "service_id", "location__location_type"):
+        links[pk] = service_id
+        if location_type in PLACE_TYPES:
+            has_place.add(service_id)
+    states: dict[object, set[str]] = {}  # service or link id: its states
+    for link_id, service_id, state in Address.objects.filter(
+        location__service_at_locations__service_id__in=service_ids
+    ).values_list(
+        "location__service_at_locations",
+        "location__service_at_locations__service_id",
+        "state_province",
+    ):
+        if abbreviation := areas.state_abbreviation(state):
+            states.setdefault(service_id, set()).add(abbreviation)
+            states.setdefault(link_id, set()).add(abbreviation)
+    has_phone = set()
+    for service_id, link_id in (
+        Phone.objects.filter(REACHABLE_PHONES)
+        .filter(
+            Q(service_id__in=service_ids)
+            | Q(service_at_location__service_id__in=service_ids)
+        )
+        .values_list("service_id", "service_at_location_id")
+    ):
+        has_phone.add(service_id or links.get(link_id))
+    # Each service's keys, by the link they were given for (None: all).
+    keys: dict[object, dict[object, set[str]]] = {pk: {} for pk in service_ids}
+    for service_id, link_id, *texts, extent_type in ServiceArea.objects.filter(
+        Q(service_id__in=service_ids)
+        | Q(service_at_location__service_id__in=service_ids)
+    ).values_list(
+        "service_id",
+        "service_at_location_id",
+        "name",
+        "description",
+        "extent",
+        "extent_type",
+    ):
+        service_id = links.get(link_id, service_id)
+        if extent_type.strip().lower() not in TEXT_EXTENTS:
+            texts = texts[:2]
+        nearby_states = states.get(link_id) or states.get(service_id, ())
+        found = areas.area_keys(texts, states=nearby_states)
+        keys[service_id].setdefault(link_id, set()).update(found)
+    rows = []
+    for service_id, by_link in keys.items():
+        reach = areas.coverage(
+            set().union(*by_link.values()),
+            has_place=service_id in has_place,
+            has_phone=service_id in has_phone,
+        )
+        given = [(link_id, key) for link_id, found in by_link.items() for key in found]
+        if areas.ANYWHERE in reach:
+            given.append((None, areas.ANYWHERE))
+        rows += [
+            ServiceCoverage(
+                service_id=service_id,
+                service_at_location_id=link_id,
+                key=key,
+                reach=reach[key],
+            )
+            for link_id, key in given
+        ]
+    with transaction.atomic():
+        ServiceCoverage.objects.filter(service_id__in=service_ids).delete()
+        ServiceCoverage.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
 
 
 def _services_at(location_id) -> list:
@@ -67,7 +167,7 @@ def affected_services(instance) -> set:
             return {instance.pk}
         case ServiceAtLocation():
             return {instance.service_id}
-        case Schedule() | Language():
+        case Schedule() | Language() | Phone() | ServiceArea():
             ids = set()
             if instance.service_id:
                 ids.add(instance.service_id)
@@ -77,11 +177,14 @@ def affected_services(instance) -> set:
                         pk=instance.service_at_location_id
                     ).values_list("service_id", flat=True)
                 )
-            if instance.location_id:
+            if getattr(instance, "location_id", None):
                 ids.update(_services_at(instance.location_id))
             return ids
         case Location():
             return set(_services_at(instance.pk))
+        case Address():
+            # Its state places the names a service area gives without one.
+            return set(_services_at(instance.location_id))
         case Organization():
             return set(instance.services.values_list("pk", flat=True))
         case Attribute():
@@ -134,6 +237,9 @@ WATCHED = (
     Schedule,
     Language,
     Location,
+    Address,
+    Phone,
+    ServiceArea,
     Organization,
     Attribute,
     TaxonomyTerm,

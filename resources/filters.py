@@ -140,7 +140,9 @@ class ServiceFilter(django_filters.FilterSet):
             queryset = self.filters["q"].filter(queryset, text)
             ordering.append("-coverage")
         if data.get("near"):
-            ordering.append("distance")
+            # Nearby first, then services that serve the area, then lines
+            # to call from anywhere (see `ServiceQuerySet.near`).
+            ordering += ["reach", "distance"]
         if text:
             ordering.append("-rank")
         return queryset.order_by(*ordering, "name", "pk")

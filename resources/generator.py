@@ -37,6 +37,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from . import generator_words as words
+from .derived import coverage_rebuild
 from .models import (
     Address,
     Attribute,
@@ -740,6 +741,7 @@ def write_batch(*, batch: Batch, indexer: Callable | None) -> Counter:
             model.objects.bulk_create(rows, batch_size=INSERT_ROWS)
             written[str(model._meta.verbose_name_plural)] += len(rows)
         written["opening windows"] += opening_windows_rebuild(service_ids=service_ids)
+        written["coverage rows"] += coverage_rebuild(service_ids)
         if indexer is not None:
             indexer(service_ids)
     return written

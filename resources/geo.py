@@ -6,6 +6,12 @@ or a "latitude,longitude" pair such as a phone's location. Distances are
 great-circle miles on a sphere of the Earth's mean radius: within 0.5% of
 the ellipsoid, far better than a ZIP code's own centre point.
 
+A ZIP code also names a town, county and state (`zip_place`), which is what
+service areas are written in (see `resources.areas`). A latitude and
+longitude is taken to be in the place of the nearest ZIP code centre
+(`place_of`): right away from borders, and at worst a neighbouring town,
+county or state next to one.
+
 Error messages are meant for the person who typed the value: `str(error)`
 is translated and safe to show as it is.
 """
@@ -13,9 +19,9 @@ is translated and safe to show as it is.
 import math
 import re
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -31,10 +37,30 @@ _LAT_LON = re.compile(rf"({_NUMBER})\s*,\s*({_NUMBER})")
 _MILES = re.compile(_NUMBER)
 
 
+# How far to look for the ZIP code centre nearest a latitude and longitude:
+# the first radius, then the second, which the widest rural ZIP codes need.
+NEAREST_ZIP_MILES = (10.0, 60.0)
+
+
 @dataclass(frozen=True, slots=True)
 class Point:
     lat: float
     lon: float
+    # The ZIP code the point stands for, when one was given; not part of
+    # its identity (the same spot is the same point).
+    zip_code: str | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A ZIP code and the town, county and state it belongs to."""
+
+    zip_code: str
+    # The Postal Service's own name for the ZIP code's town ("West Hartford"
+    # for 06107), never the other names it accepts on envelopes ("Hartford").
+    town: str
+    county: str  # "Hartford County"; "" where the dataset has none
+    state: str  # two letters: "CT"
 
 
 class GeoError(ValueError):
@@ -65,7 +91,93 @@ def _zip_point(code: str) -> Point | None:
     rows = zipcodes.matching(code)
     if not rows or not rows[0].get("lat") or not rows[0].get("long"):
         return None
-    return Point(float(rows[0]["lat"]), float(rows[0]["long"]))
+    return Point(float(rows[0]["lat"]), float(rows[0]["long"]), zip_code=code)
+
+
+def zip_place(code: str) -> Place | None:
+    """Return the town, county and state of a 5-digit ZIP code, or None."""
+    if not isinstance(code, str) or not re.fullmatch(r"[0-9]{5}", code):
+        return None
+    return _zip_place(code)
+
+
+@cache
+def _zip_place(code: str) -> Place | None:
+    import zipcodes
+
+    rows = zipcodes.matching(code)
+    return _place(rows[0]) if rows else None
+
+
+def _has_centre(row: dict) -> bool:
+    # Military ZIP codes (APO, FPO) have no place; the dataset puts them,
+    # and a few others it cannot place, at 0,0.
+    if row.get("zip_code_type") == "MILITARY" or not row.get("lat"):
+        return False
+    return (float(row["lat"]), float(row.get("long") or 0)) != (0.0, 0.0)
+
+
+def _place(row: dict) -> Place:
+    return Place(
+        zip_code=row["zip_code"],
+        town=row.get("city") or "",
+        county=row.get("county") or "",
+        state=row.get("state") or "",
+    )
+
+
+def place_of(point: Point) -> Place | None:
+    """Return the place `point` is in: its ZIP code's, else the nearest ZIP's.
+
+    None when no ZIP code centre is near (out at sea, outside the US).
+    """
+    if point.zip_code is not None:
+        return zip_place(point.zip_code)
+    return _nearest_place(round(point.lat, 4), round(point.lon, 4))
+
+
+@lru_cache(maxsize=4096)
+def _nearest_place(lat: float, lon: float) -> Place | None:
+    # Rounded to about 10 m, so that a phone's jitter shares an entry; a
+    # bounded cache, as the points come from anyone. The package scans its
+    # compiled table (2-5 ms); the wider search runs only where the nearer
+    # one found nothing.
+    import zipcodes
+
+    here = Point(lat, lon)
+    for miles in NEAREST_ZIP_MILES:
+        rows = [
+            row
+            for row in zipcodes.filter_by_coordinates(lat, lon, miles)
+            if _has_centre(row)
+        ]
+        if rows:
+            nearest = min(
+                rows,
+                key=lambda row: (
+                    distance_miles(here, Point(float(row["lat"]), float(row["long"]))),
+                    row["zip_code"],
+                ),
+            )
+            return _place(nearest)
+    return None
+
+
+@cache
+def names_in_state(state: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Return the towns (USPS primary cities) and counties of a state's ZIP codes."""
+    import zipcodes
+
+    rows = zipcodes.filter_by(state=state.upper())
+    towns = frozenset(row["city"] for row in rows if row.get("city"))
+    counties = frozenset(row["county"] for row in rows if row.get("county"))
+    return towns, counties
+
+
+def zip_code(value: str) -> str | None:
+    """Return the 5-digit ZIP code that `value` is ("06107", "06107-1234"), or None."""
+    match = _ZIP.fullmatch((value or "").strip())
+    return match[1] if match else None
 
 
 def parse_near(value: str) -> Point:

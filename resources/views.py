@@ -50,7 +50,7 @@ class CappedPaginator(Paginator):
     """
 
     cap = 1000
-    keys = ("distance", "rank", "coverage")
+    keys = ("distance", "rank", "coverage", "reach")
 
     def __init__(self, object_list, per_page, *, load, **kwargs):
         super().__init__(object_list, per_page, **kwargs)

@@ -1,5 +1,6 @@
 """Places and distances for "near me": ZIP codes, typed input, the search box."""
 
+import json
 import math
 from decimal import Decimal
 
@@ -7,7 +8,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from resources import geo
+from resources import areas, geo
 from resources.geo import Point
 
 # Independent references: town centres and stations from public gazetteers.
@@ -233,3 +234,230 @@ class TestParseRadius:
     def test_not_a_number_is_refused(self, value):
         with pytest.raises(geo.GeoError, match="Enter the distance as a number"):
             geo.parse_radius(value)
+
+
+class TestPlaces:
+    def test_a_zip_code_names_its_own_town_county_and_state(self):
+        assert geo.zip_place("06107") == geo.Place(
+            zip_code="06107",
+            town="West Hartford",
+            county="Hartford County",
+            state="CT",
+        )
+        assert geo.zip_place("00000") is None
+        assert geo.zip_place("0610") is None
+
+    def test_a_point_from_a_zip_code_is_that_zip_codes_place(self):
+        point = geo.parse_near("06107-1234")
+
+        assert point.zip_code == "06107"
+        assert geo.place_of(point) == geo.zip_place("06107")
+
+    def test_a_latitude_and_longitude_is_in_the_nearest_zip_codes_place(self):
+        # The centre of West Hartford is nearest 06107's centre.
+        assert geo.place_of(WEST_HARTFORD_CENTER).town == "West Hartford"
+        assert geo.place_of(Point(42.3601, -71.0589)).state == "MA"  # Boston
+
+    def test_somewhere_far_from_any_zip_code_is_no_place(self):
+        # The mid-Atlantic; and 0,0, where the dataset parks what it cannot place.
+        assert geo.place_of(Point(30, -45)) is None
+        assert geo.place_of(Point(0, 0)) is None
+
+    def test_zip_code_reads_a_zip_code_or_zip_plus_four(self):
+        assert geo.zip_code(" 06107 ") == "06107"
+        assert geo.zip_code("06107-1234") == "06107"
+        assert geo.zip_code("SW1A 1AA") is None
+        assert geo.zip_code("") is None
+
+    def test_names_in_a_state_are_its_towns_and_counties(self):
+        towns, counties = geo.names_in_state("CT")
+
+        assert {"Hartford", "West Hartford", "New Haven"} <= towns
+        assert "Hartford County" in counties
+        assert "Hartford County" not in geo.names_in_state("MA")[1]
+
+
+def keys(text: str, *states: str) -> set[str]:
+    return set(areas.area_keys([text], states=states))
+
+
+HARTFORD_COUNTY = "county:ct:hartford"
+
+
+class TestServiceAreaKeys:
+    """What the service areas that 211 feeds write are read as."""
+
+    @pytest.mark.parametrize(
+        ("text", "states", "found"),
+        [
+            ("Hartford County, CT", (), {HARTFORD_COUNTY}),
+            ("Hartford County, Connecticut", (), {HARTFORD_COUNTY}),
+            ("hartford county", ("CT",), {HARTFORD_COUNTY}),
+            ("HARTFORD CO.", ("CT",), {HARTFORD_COUNTY}),
+            ("Hartford County CT", (), {HARTFORD_COUNTY}),
+            ("Residents of Hartford County only", ("CT",), {HARTFORD_COUNTY}),
+            ("Condado de Hartford", ("CT",), {HARTFORD_COUNTY}),
+            ("Connecticut", (), {"state:ct"}),
+            ("CT", (), {"state:ct"}),
+            ("State of Connecticut", (), {"state:ct"}),
+            ("Connecticut statewide", (), {"state:ct"}),
+            ("Statewide", ("CT",), {"state:ct"}),
+            ("CT, MA", (), {"state:ct", "state:ma"}),
+            ("Nationwide", (), {"us"}),
+            ("National", (), {"us"}),
+            ("United States", (), {"us"}),
+            ("U.S.A.", (), {"us"}),
+            ("Todo el país", (), {"us"}),
+            ("todo el pais", (), {"us"}),
+            ("Available nationwide, 24/7.", (), {"us"}),
+            ("Hartford", ("CT",), {"town:ct:hartford"}),
+            ("City of Hartford", ("CT",), {"town:ct:hartford"}),
+            ("Hartford, CT", (), {"town:ct:hartford"}),
+            (
+                "West Hartford, Hartford and Bloomfield, CT",
+                (),
+                {"town:ct:west hartford", "town:ct:hartford", "town:ct:bloomfield"},
+            ),
+            (
+                "Hartford y West Hartford",
+                ("CT",),
+                {"town:ct:hartford", "town:ct:west hartford"},
+            ),
+            (
+                "Hartford, Tolland and Windham Counties, CT",
+                (),
+                {HARTFORD_COUNTY, "county:ct:tolland", "county:ct:windham"},
+            ),
+            (
+                "Hartford County; Tolland County",
+                ("CT",),
+                {HARTFORD_COUNTY, "county:ct:tolland"},
+            ),
+            ("06105, 06106, 06107", (), {"zip:06105", "zip:06106", "zip:06107"}),
+            ("06105-06107", (), {"zip:06105", "zip:06106", "zip:06107"}),
+            ("East Hartford, CT 06108", (), {"town:ct:east hartford", "zip:06108"}),
+            ("Washington, DC", (), {"town:dc:washington"}),
+            ("New York, NY", (), {"town:ny:new york"}),
+            ("St. Louis, MO", (), {"town:mo:saint louis"}),
+            (
+                "New England",
+                (),
+                {f"state:{s}" for s in ("ct", "ma", "me", "nh", "ri", "vt")},
+            ),
+        ],
+    )
+    def test_the_shapes_feeds_write(self, text, states, found):
+        assert keys(text, *states) == found
+
+    @pytest.mark.parametrize(
+        ("text", "states"),
+        [
+            ("Greater Hartford", ("CT",)),
+            ("the Hartford area", ("CT",)),
+            ("Hartford County", ()),  # which state's?
+            ("Hartford", ()),
+            ("Statewide", ()),
+            ("Springfield", ("CT",)),  # not a Connecticut town
+            ("MyCity", ("CT",)),
+            ("00000", ()),
+            ("", ()),
+            ("   ", ("CT",)),
+        ],
+    )
+    def test_what_cannot_be_placed_is_read_as_nothing(self, text, states):
+        assert keys(text, *states) == set()
+
+    def test_a_town_is_not_the_towns_that_share_its_name(self):
+        assert keys("Hartford", "CT") == {"town:ct:hartford"}
+        assert "town:ct:hartford" not in areas.place_keys(geo.zip_place("06107"))
+        assert "town:ct:hartford" in areas.place_keys(geo.zip_place("06105"))
+
+    def test_prose_needs_a_state_beside_a_bare_town(self):
+        prose = "We serve Hartford. Call us first, OK"
+        assert keys(prose, "CT") == set()
+        assert keys("We serve Hartford, CT. Call first.") == {"town:ct:hartford"}
+        assert keys("We serve all of Connecticut. Call first.") == {"state:ct"}
+        assert keys("Walk in, no appointment. Call us, OK?", "CT") == set()
+
+    def test_an_hsds_example_area_of_free_text_is_nothing(self):
+        assert (
+            keys(
+                "The service is available to all residents of the MyCity area, "
+                "including all postcodes starting with AB1, AB2, and AB3"
+            )
+            == set()
+        )
+
+    def test_names_beyond_the_key_length_are_dropped(self):
+        assert all(
+            len(key) <= areas.MAX_KEY_LENGTH
+            for key in areas.area_keys(["Hartford County, CT" * 20], states=["CT"])
+        )
+
+
+class TestPlaceKeys:
+    def test_a_zip_code_is_in_its_town_county_state_and_nation(self):
+        assert areas.place_keys(geo.zip_place("06107")) == {
+            "zip:06107",
+            "town:ct:west hartford",
+            HARTFORD_COUNTY,
+            "state:ct",
+            "us",
+        }
+
+    def test_no_place_has_no_keys(self):
+        assert areas.place_keys(None) == frozenset()
+
+    def test_a_zip_code_and_the_area_naming_it_share_a_key(self):
+        for code, area in [
+            ("06105", "Hartford"),
+            ("06107", "West Hartford"),
+            ("63101", "St. Louis"),
+            ("70112", "Orleans Parish"),
+            ("00901", "San Juan"),
+        ]:
+            place = geo.zip_place(code)
+            assert keys(area, place.state) & areas.place_keys(place), (code, area)
+
+
+class TestCoverage:
+    def test_a_service_with_a_place_serves_its_areas(self):
+        assert areas.coverage(
+            {"us", HARTFORD_COUNTY}, has_place=True, has_phone=True
+        ) == {"us": areas.SERVES_AREA, HARTFORD_COUNTY: areas.SERVES_AREA}
+
+    def test_a_national_line_is_by_phone_and_a_local_one_serves_its_area(self):
+        assert areas.coverage({"us", "state:ct"}, has_place=False, has_phone=True) == {
+            "us": areas.BY_PHONE,
+            "state:ct": areas.SERVES_AREA,
+        }
+
+    def test_a_line_that_names_no_area_takes_calls_from_anywhere(self):
+        assert areas.coverage(set(), has_place=False, has_phone=True) == {
+            areas.ANYWHERE: areas.BY_PHONE
+        }
+        assert areas.coverage(set(), has_place=False, has_phone=False) == {}
+        assert areas.coverage(set(), has_place=True, has_phone=True) == {}
+
+
+class TestAreaWords:
+    def test_no_name_means_two_states(self):
+        words = json.loads(areas.DATA.read_text(encoding="utf-8"))
+        assert len(words["states"]) >= 51
+        names = [
+            areas.fold(name)
+            for state, names in words["states"].items()
+            for name in [state, *names]
+        ]
+        assert len(names) == len(set(names))
+
+    @pytest.mark.parametrize(
+        "text", ["Conn.", "CT", "ct", "Connecticut", " connecticut "]
+    )
+    def test_a_state_written_any_way_is_its_abbreviation(self, text):
+        assert areas.state_abbreviation(text) == "CT"
+
+    def test_fold_drops_case_accents_and_dots(self):
+        assert areas.fold("Todo el País") == "todo el pais"
+        assert areas.fold("St. John's  Co.") == "st johns co"
+        assert areas.fold("Winston-Salem") == "winston salem"

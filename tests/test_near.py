@@ -6,12 +6,14 @@ import random
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
-from resources import geo
+from resources import areas, geo
+from resources.derived import refresh_services
 from resources.geo import Point
-from resources.models import Location, Service
+from resources.models import Location, Service, ServiceArea
 
-from .factories import link, make_location, make_service
+from .factories import link, make_location, make_phone, make_service, tag
 
 pytestmark = pytest.mark.django_db
 
@@ -203,3 +205,42 @@ def test_listing_near_results_is_a_fixed_number_of_queries():
         located(away(n / 4), away(-n / 4))
 
     assert count(Service.objects.published()) == few
+
+
+def test_nearby_services_are_reach_zero_with_their_distance():
+    located(away(2), name="Two miles")
+
+    [found] = Service.objects.near(HOME, 10)
+
+    assert found.reach == areas.NEARBY
+    assert found.distance == pytest.approx(2, rel=0.01)
+
+
+def test_the_search_page_near_a_zip_code_is_a_fixed_number_of_queries(client, settings):
+    """However many services are near, serve the area or answer the phone."""
+    settings.DIRECTORY_PAGE_SIZE = 50
+
+    def grow(count: int) -> None:
+        for n in range(count):
+            tag(located(away(n / 4)), "food")
+            county = located(away(40))
+            tag(county, "food")
+            ServiceArea.objects.create(service=county, name="Hartford County, CT")
+            line = make_service()
+            make_phone(service=line, type="text")
+            tag(line, "crisis-hotlines")
+        refresh_services(Service.objects.values_list("pk", flat=True))
+
+    def count(services: int) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(
+                reverse("resources:service-list"), {"near": "06107", "radius": 5}
+            )
+        assert response.status_code == 200
+        assert response.context["paginator"].count == services
+        return len(queries)
+
+    grow(2)
+    few = count(services=6)
+    grow(20)
+    assert count(services=66) == few <= 10

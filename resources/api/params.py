@@ -53,6 +53,23 @@ class ListParameters(serializers.Serializer):
     )
 
 
+def _postcode():
+    return serializers.CharField(required=False, max_length=20)
+
+
+def _proximity():
+    return serializers.FloatField(
+        required=False, min_value=1, max_value=500_000, help_text=_("Metres.")
+    )
+
+
+def _check_proximity(data):
+    if data.get("proximity") is not None and not data.get("postcode"):
+        raise serializers.ValidationError(
+            {"proximity": [_("Give a postcode to measure the proximity from.")]}
+        )
+
+
 class ServiceParameters(ListParameters):
     taxonomy_term_id = _term_id()
     taxonomy_id = _taxonomy_id()
@@ -61,12 +78,15 @@ class ServiceParameters(ListParameters):
     minimal = serializers.BooleanField(required=False, default=False)
     full = serializers.BooleanField(required=False, default=False)
     open_now = serializers.BooleanField(required=False, default=False)
+    postcode = _postcode()
+    proximity = _proximity()
 
     def validate(self, data):
         if data.get("minimal") and data.get("full"):
             raise serializers.ValidationError(
                 {"minimal": [_("Ask for minimal or full, not both.")]}
             )
+        _check_proximity(data)
         return data
 
 
@@ -96,16 +116,11 @@ class ServiceAtLocationParameters(ListParameters):
     organization_id = _organization_id()
     modified_after = serializers.DateTimeField(required=False)
     full = serializers.BooleanField(required=False, default=False)
-    postcode = serializers.CharField(required=False, max_length=20)
-    proximity = serializers.FloatField(
-        required=False, min_value=1, max_value=500_000, help_text=_("Metres.")
-    )
+    postcode = _postcode()
+    proximity = _proximity()
 
     def validate(self, data):
-        if data.get("proximity") is not None and not data.get("postcode"):
-            raise serializers.ValidationError(
-                {"proximity": [_("Give a postcode to measure the proximity from.")]}
-            )
+        _check_proximity(data)
         return data
 
 
@@ -164,12 +179,17 @@ PARENT_ID = _query("parent_id", OpenApiTypes.UUID, "Only children of this term."
 POSTCODE = _query(
     "postcode",
     OpenApiTypes.STR,
-    "Locations with this postcode; with proximity, the centre of this US ZIP code.",
+    "Results serving this postcode: where a service area is given (for the "
+    "service at location, else for its service), only those whose area holds "
+    "it (a US ZIP code, its town, county or state, or the whole country); "
+    "otherwise those at a location with this postcode, and on /services "
+    "phone lines with no location or area.",
 )
 PROXIMITY = _query(
     "proximity",
     {"type": "number", "minimum": 1, "maximum": 500000},
-    "Locations within this many metres of the postcode's centre.",
+    "Only results with a location within this many metres of the centre of "
+    "the postcode (a US ZIP code).",
 )
 
 # Extensions: the search page's filters (resources.filters.ServiceFilter).

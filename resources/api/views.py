@@ -10,6 +10,7 @@ import json
 import uuid
 from itertools import batched
 
+from django.conf import settings
 from django.db.models import Q
 from django.http import StreamingHttpResponse
 from django.urls import reverse
@@ -20,9 +21,10 @@ from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 from rest_framework.views import APIView
 
-from .. import geo
+from .. import areas, geo
 from ..filters import ServiceFilter
-from ..models import Attribute, Location, Taxonomy
+from ..models import Address, Attribute, Location, ServiceAtLocation, Taxonomy
+from ..models.services import ServiceCoverage
 from . import params, queries, serializers
 from .pagination import HSDSPagination
 
@@ -131,6 +133,44 @@ def _term_filter(queryset, entity: str, data: dict, *, field: str = "pk"):
     return queryset
 
 
+def _locations_within(postcode: str, metres: float) -> list:
+    """Return the ids of locations within `metres` of a US ZIP code's centre.
+
+    One query for the candidates in a bounding box; the exact distance in
+    Python. A bad ZIP code is a 400 naming `postcode`.
+    """
+    try:
+        point = geo.parse_near(postcode)
+    except geo.GeoError as error:
+        raise exceptions.ValidationError({"postcode": [str(error)]}) from None
+    miles = metres / 1609.344
+    min_lat, max_lat, min_lon, max_lon = geo.bounding_box(point, miles + 1)
+    candidates = Location.objects.filter(
+        latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon)
+    ).values_list("pk", "latitude", "longitude", "address_visibility")
+    near = []
+    for pk, lat, lon, visibility in candidates:
+        if visibility == Location.Visibility.CONFIDENTIAL:
+            # Measured from the rounded position, as everywhere public.
+            lat, lon = round(lat, 2), round(lon, 2)
+        if geo.distance_miles(point, geo.Point(lat, lon)) <= miles:
+            near.append(pk)
+    return near
+
+
+def _at_postcode(postcode: str):
+    """Return the ids of locations with an address at this postcode."""
+    return Address.objects.filter(postal_code__iexact=postcode.strip()).values(
+        "location_id"
+    )
+
+
+def _covering(postcode: str):
+    """Return the coverage rows of service areas that hold this postcode."""
+    place = geo.zip_place(geo.zip_code(postcode) or "")
+    return ServiceCoverage.objects.areas().covering(place)
+
+
 # Services --------------------------------------------------------------------
 
 SERVICE_LIST_PARAMETERS = [
@@ -144,6 +184,8 @@ SERVICE_LIST_PARAMETERS = [
     params.MODIFIED_AFTER,
     params.MINIMAL,
     params.FULL,
+    params.POSTCODE,
+    params.PROXIMITY,
     *params.EXTENSIONS,
 ]
 
@@ -179,7 +221,38 @@ class ServiceViewSet(HSDSViewMixin, viewsets.ReadOnlyModelViewSet):
         if data.get("modified_after"):
             queryset = queryset.filter(last_modified__gte=data["modified_after"])
         queryset = _term_filter(queryset, "service", data)
+        if data.get("postcode"):
+            queryset = self.serving_postcode(
+                queryset, data["postcode"], data.get("proximity")
+            )
         return queryset if ordered else queryset.order_by("name", "pk")
+
+    def serving_postcode(self, queryset, postcode: str, metres: float | None):
+        """Services serving this postcode, as HSDS asks of service-at-locations.
+
+        Within a service area, when the service (or one of its locations)
+        has one that can be read; otherwise at a location with this
+        postcode, or by phone from anywhere (no location, no area). With
+        `metres`, only those with a location that near its centre.
+        """
+        in_area = Q(pk__in=_covering(postcode).values("service_id"))
+        has_area = Q(pk__in=ServiceCoverage.objects.areas().values("service_id"))
+        if metres is None:
+            at_postcode = Q(
+                pk__in=ServiceAtLocation.objects.filter(
+                    location_id__in=_at_postcode(postcode)
+                ).values("service_id")
+            )
+            by_phone = Q(
+                pk__in=ServiceCoverage.objects.filter(key=areas.ANYWHERE).values(
+                    "service_id"
+                )
+            )
+            return queryset.filter(in_area | by_phone | (~has_area & at_postcode))
+        near = ServiceAtLocation.objects.filter(
+            location_id__in=_locations_within(postcode, metres)
+        )
+        return queryset.filter(Q(pk__in=near.values("service_id")), in_area | ~has_area)
 
     def search_page_filters(self, queryset, data):
         """Apply the search page's FilterSet: `search` is its `q`."""
@@ -445,7 +518,11 @@ class ServiceAtLocationViewSet(HSDSViewMixin, viewsets.ReadOnlyModelViewSet):
         if data.get("search"):
             from ..search import search_services
 
-            found = search_services(queries.visible_services(), data["search"])
+            found = search_services(
+                queries.visible_services(),
+                data["search"],
+                relax_below=settings.DIRECTORY_PAGE_SIZE,
+            )
             queryset = queryset.filter(service__in=found.values("pk"))
         if data.get("organization_id"):
             queryset = queryset.filter(service__organization_id=data["organization_id"])
@@ -461,28 +538,37 @@ class ServiceAtLocationViewSet(HSDSViewMixin, viewsets.ReadOnlyModelViewSet):
         return queryset
 
     def near_postcode(self, queryset, postcode: str, metres: float | None):
-        """Locations with this postcode, or within `metres` of its centre."""
+        """Links serving this postcode, as HSDS asks.
+
+        Within the service area, when the link (or else its service) has one
+        that can be read; otherwise at a location with this postcode. With
+        `metres`, only links that near its centre, too.
+        """
+        covering = _covering(postcode)
+        own = ServiceCoverage.objects.areas().filter(service_at_location__isnull=False)
+        shared = ServiceCoverage.objects.areas().filter(
+            service_at_location__isnull=True
+        )
+        # A link's own area decides for it; its service's, when it has none.
+        with_own = Q(pk__in=own.values("service_at_location_id"))
+        in_area = Q(
+            pk__in=covering.filter(service_at_location__isnull=False).values(
+                "service_at_location_id"
+            )
+        ) | (
+            ~with_own
+            & Q(
+                service_id__in=covering.filter(service_at_location__isnull=True).values(
+                    "service_id"
+                )
+            )
+        )
+        has_area = with_own | Q(service_id__in=shared.values("service_id"))
         if metres is None:
-            return queryset.filter(
-                location__addresses__postal_code__iexact=postcode.strip()
-            ).distinct()
-        try:
-            point = geo.parse_near(postcode)
-        except geo.GeoError as error:
-            raise exceptions.ValidationError({"postcode": [str(error)]}) from None
-        miles = metres / 1609.344
-        min_lat, max_lat, min_lon, max_lon = geo.bounding_box(point, miles + 1)
-        candidates = Location.objects.filter(
-            latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon)
-        ).values_list("pk", "latitude", "longitude", "address_visibility")
-        near = []
-        for pk, lat, lon, visibility in candidates:
-            if visibility == Location.Visibility.CONFIDENTIAL:
-                # Measured from the rounded position, as everywhere public.
-                lat, lon = round(lat, 2), round(lon, 2)
-            if geo.distance_miles(point, geo.Point(lat, lon)) <= miles:
-                near.append(pk)
-        return queryset.filter(location_id__in=near)
+            at_postcode = Q(location_id__in=_at_postcode(postcode))
+            return queryset.filter(in_area | (~has_area & at_postcode))
+        near = Q(location_id__in=_locations_within(postcode, metres))
+        return queryset.filter(near, in_area | ~has_area)
 
     def full(self) -> bool:
         data = self.parameters()

@@ -22,6 +22,7 @@ from django.db.models import (
 )
 from django.db.models.functions import (
     ASin,
+    Coalesce,
     Cos,
     Least,
     Mod,
@@ -31,13 +32,13 @@ from django.db.models.functions import (
     Sin,
     Sqrt,
 )
-from django.db.models.lookups import Exact
+from django.db.models.lookups import Exact, LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .. import geo, hours
+from .. import areas, geo, hours
 from .base import (
     HSDSModel,
     PostgresPartialIndex,
@@ -272,12 +273,22 @@ class ServiceQuerySet(models.QuerySet):
         )
 
     def near(self, point: geo.Point, miles: float) -> "ServiceQuerySet":
-        """Return services with a location within `miles` of `point`.
+        """Return the services that reach a person at `point`, `miles` around.
 
-        Each is annotated `distance`: great-circle miles to its nearest
-        location. Order by it to list the nearest first. Locations without
-        coordinates never match. The indexed coordinates pick candidates in
-        a bounding box; the exact distance, computed in SQL, decides.
+        Those with a location within `miles`, and also those whose service
+        area covers the point's ZIP code, town, county, state or the whole
+        country (`resources.areas`), and phone lines with no place to go
+        that name no area. Each is annotated `distance`, great-circle miles
+        to its nearest location within reach (None for the others), and
+        `reach`: `areas.NEARBY` (0), `areas.SERVES_AREA` (1) or
+        `areas.BY_PHONE` (2). A service both near and serving the area is
+        near. Order by `reach`, then `distance`, to list the nearest first
+        and the rest after them.
+
+        The indexed coordinates pick candidate locations in a bounding box;
+        the exact distance, computed in SQL, decides. Locations without
+        coordinates are never near. Areas are matched by their keys in
+        `ServiceCoverage`, derived data refreshed on commit.
 
         Confidential locations count too, but from coordinates rounded to
         two decimals (about half a mile): exact distances from a few
@@ -285,25 +296,47 @@ class ServiceQuerySet(models.QuerySet):
         """
         from .locations import ServiceAtLocation
 
+        keys = sorted(areas.place_keys(geo.place_of(point)) | {areas.ANYWHERE})
         # Widened by the rounding, so a rounded position is never boxed out.
         min_lat, max_lat, min_lon, max_lon = geo.bounding_box(point, miles + 1)
         if connections[self.db].vendor == "postgresql":
-            # One pass over the locations in the box, grouped by service: the
-            # nearest location of each, kept if it is within reach.
-            place = "service_at_locations__location__"
+            # One pass over a view of every service's locations and coverage
+            # keys (`ServiceReachRow`): the rows in the box or with one of
+            # the place's keys, grouped by service. Each arm of the view
+            # answers its own half of the condition from its own index.
+            row = "reach_rows__"
+            nearest = F("nearest_location")
+            near = LessThanOrEqual(nearest, miles)
             return (
                 self.filter(
-                    **{
-                        f"{place}latitude__range": (min_lat, max_lat),
-                        f"{place}longitude__range": (min_lon, max_lon),
-                    }
+                    Q(
+                        **{
+                            f"{row}latitude__range": (min_lat, max_lat),
+                            f"{row}longitude__range": (min_lon, max_lon),
+                        }
+                    )
+                    | Q(**{f"{row}key__in": keys})
                 )
-                .annotate(distance=Min(_distance_miles(point, place)))
-                .filter(distance__lte=miles)
+                # One distance a row, one pass: rows of the box have no
+                # reach, coverage rows no coordinates (so no distance).
+                .alias(
+                    nearest_location=Min(_distance_miles(point, row)),
+                    best_coverage=Min(f"{row}reach"),
+                )
+                .filter(Q(near) | Q(best_coverage__isnull=False))
+                .annotate(
+                    distance=Case(When(near, then=nearest)),
+                    reach=Case(
+                        When(near, then=Value(areas.NEARBY)),
+                        default=F("best_coverage"),
+                        output_field=IntegerField(),
+                    ),
+                )
             )
         # SQLite groups by every column and joins from the services: instead,
-        # a semi-join finds the services near, then each one's nearest place.
-        within = (
+        # a semi-join finds the services near or covering the place, then
+        # each one's nearest location and best coverage.
+        near = (
             ServiceAtLocation.objects.filter(
                 location__latitude__range=(min_lat, max_lat),
                 location__longitude__range=(min_lon, max_lon),
@@ -311,9 +344,27 @@ class ServiceQuerySet(models.QuerySet):
             .annotate(dist=_distance_miles(point, "location__"))
             .filter(dist__lte=miles)
         )
-        nearest = within.filter(service=OuterRef("pk")).order_by("dist")
-        return self.filter(pk__in=within.values("service_id")).annotate(
-            distance=Subquery(nearest.values("dist")[:1], output_field=FloatField())
+        covering = ServiceCoverage.objects.filter(key__in=keys)
+        nearest = near.filter(service=OuterRef("pk")).order_by("dist")
+        best = (
+            covering.filter(service=OuterRef("pk"))
+            .order_by()
+            .values("service")
+            .annotate(best=Min("reach"))
+            .values("best")
+        )
+        # The uncorrelated IN lists are built once; the best coverage is
+        # looked up only for the services that are not near.
+        return self.filter(
+            pk__in=near.values("service_id").union(
+                covering.values("service_id"), all=True
+            )
+        ).annotate(
+            distance=Subquery(nearest.values("dist")[:1], output_field=FloatField()),
+            reach=Coalesce(
+                Case(When(pk__in=near.values("service_id"), then=Value(areas.NEARBY))),
+                Subquery(best, output_field=IntegerField()),
+            ),
         )
 
 
@@ -529,6 +580,89 @@ class ServiceArea(HSDSModel):
 
     def __str__(self):
         return self.name
+
+
+class ServiceCoverageQuerySet(models.QuerySet):
+    def areas(self) -> "ServiceCoverageQuerySet":
+        """Return the rows that service areas give, not the phone lines' "*"."""
+        return self.exclude(key=areas.ANYWHERE)
+
+    def covering(self, place: geo.Place | None) -> "ServiceCoverageQuerySet":
+        """Return the rows of the areas that cover `place` (none for None)."""
+        return self.filter(key__in=sorted(areas.place_keys(place)))
+
+
+class ServiceCoverage(models.Model):
+    """A place that a service serves from afar: a key of `resources.areas`.
+
+    Derived data, rebuilt from the service's areas, phones and locations
+    whenever they change (`resources.derived`), never edited: a row per
+    place its service areas name ("county:ct:hartford", "us"), or one "*"
+    row for a phone line with no place to go that names no area. `near()`
+    and the API's `postcode` match a place's keys with one index probe.
+    """
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    # Set when the area is that of one service-at-location (HSDS 3.1).
+    service_at_location = models.ForeignKey(
+        "resources.ServiceAtLocation",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+    )
+    key = models.CharField(max_length=100)
+    # `areas.SERVES_AREA` or `areas.BY_PHONE`.
+    reach = models.PositiveSmallIntegerField()
+
+    objects = ServiceCoverageQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # A place's keys find the services, and how they reach it,
+            # from the index alone.
+            models.Index(fields=["key", "service", "reach"], name="coverage_key_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.service_id} {self.key}"
+
+
+class ServiceReachRow(models.Model):
+    """A way a service reaches people, as `near()` reads it on PostgreSQL.
+
+    A database view, not a table, and on PostgreSQL only (as
+    `SearchEntryFTS` is on SQLite only; `near()` reads the tables there):
+    a row per location of each service (its coordinates, `reach` NULL) and
+    a row per coverage key (`ServiceCoverage`). Joining services to it once
+    lets one grouped pass find both the services near a point and those
+    serving its area, each arm from its own index. The view (migration
+    0017_service_coverage) reads location coordinates and address
+    visibility, service-at-location links and coverage rows: a migration
+    that changes the type of one of those columns drops and recreates it.
+    """
+
+    id = models.CharField(primary_key=True, max_length=60)
+    # Hidden ("+"), so that code walking a service's relations (merging,
+    # deleting) never reads or writes the view; queries still can.
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        related_query_name="reach_rows",
+    )
+    latitude = models.FloatField(null=True)
+    longitude = models.FloatField(null=True)
+    address_visibility = models.CharField(max_length=12, null=True)
+    key = models.CharField(max_length=100, null=True)
+    reach = models.PositiveSmallIntegerField(null=True)
+
+    class Meta:
+        managed = False
+        db_table = "resources_service_reach"
+
+    def __str__(self):
+        return f"{self.service_id} {self.key or (self.latitude, self.longitude)}"
 
 
 class Unit(HSDSModel):

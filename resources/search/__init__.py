@@ -19,8 +19,13 @@ Services that meet every need come first. When fewer than a page do, the
 services that meet most of them follow (`coverage`, the needs a service
 meets weighed by what they say — a named concept most, an everyday word
 least — comes before rank), so a sentence with one word the listings do
-not use still finds what its other words find. A service found through a
-concept only ranks below the services that match the words.
+not use still finds what its other words find. Services that say the
+person's own words rank above those found only through a synonym or a
+concept.
+
+Concepts are words of the index: each document holds one for each of its
+service's taxonomy terms (`query.concept_word`), so a need met by its words
+or by a category is a single full-text condition on both databases.
 """
 
 import operator

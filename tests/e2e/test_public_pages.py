@@ -14,6 +14,10 @@ def public_paths() -> list[str]:
         "/",
         "/services/",
         "/services/?q=testing&category=health&access=free",
+        # A sentence: a concept named, the closest matches, a notice.
+        "/services/?q=i+got+evicted+and+need+a+lawyer+on+mars",
+        # Nothing found: categories and crisis lines instead.
+        "/services/?q=zzqxv+frobnicated",
         "/categories/housing/",
         services[0].get_absolute_url(),
         f"/list/?s={ids}",

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from ...derived import refresh_statistics
+from ...derived import coverage_rebuild, refresh_statistics
 from ...models import Service
 from ...search import rebuild_index
 from ...services import opening_windows_rebuild
@@ -10,15 +10,16 @@ BATCH_SIZE = 2000
 
 class Command(BaseCommand):
     help = (
-        "Rebuild every service's derived rows: the search index and the opening "
-        "windows. Run after bulk loads, which skip the automatic refresh."
+        "Rebuild every service's derived rows: the search index, the opening "
+        "windows and the places served from afar. Run after bulk loads, which "
+        "skip the automatic refresh."
     )
 
     def handle(self, *args, **options):
         indexed = rebuild_index()
         self.stdout.write(f"Search index: {indexed} services indexed.")
 
-        services = windows = 0
+        services = windows = coverage = 0
         last = None
         while True:
             ids = Service.objects.order_by("pk")
@@ -28,10 +29,12 @@ class Command(BaseCommand):
             if not batch:
                 break
             windows += opening_windows_rebuild(service_ids=batch)
+            coverage += coverage_rebuild(batch)
             services += len(batch)
             last = batch[-1]
         self.stdout.write(
             f"Opening windows: {windows} windows for {services} services."
         )
+        self.stdout.write(f"Served from afar: {coverage} coverage rows.")
         refresh_statistics()
         self.stdout.write(self.style.SUCCESS("Planner statistics refreshed."))
