@@ -68,6 +68,9 @@ __all__ = [
 ]
 
 BATCH_SIZE = 500
+# How many of the entries meeting every need are checked against the other
+# filters before the closest matches are added (see `search_services`).
+PROBED_ENTRIES = 1000
 # How many near words per typo are checked against the index, best first.
 CHECKED_CANDIDATES = 5
 
@@ -239,6 +242,8 @@ def search_services(
     using = queryset.db
     needs, negatives, corrected, age = _understood(text, using, memo)
     vocabulary = _vocabulary(using, memo)
+    # With a single need, meeting some is meeting every one.
+    relaxed = relaxed and len(needs) > 1
     outcome = Outcome(needs=needs, relaxed=relaxed, corrected=corrected, age=age)
     if memo is not None:
         # The page's own search; a suggestion's check comes later.
@@ -267,7 +272,12 @@ def search_services(
     meets = [backend.text_condition(node) for node in met]
     every = backend.text_condition(all_of(met))
     if len(needs) > 1 and relax_below and not relaxed:
-        outcome.relaxed = queryset.filter(every)[:relax_below].count() < relax_below
+        # Do a page of services meet every need? Asked of the first entries
+        # that do, then of the other filters: a planner that guesses many
+        # would otherwise walk all services to find a few.
+        first = backend.matching(all_of(met)).values("pk")[:PROBED_ENTRIES]
+        probe = queryset.filter(search_entry__in=first)[:relax_below]
+        outcome.relaxed = probe.count() < relax_below
     where = backend.text_condition(any_of(met)) if outcome.relaxed else every
 
     def weighed(conditions: list[Q], weights: list[int]):

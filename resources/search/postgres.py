@@ -1,8 +1,6 @@
 """PostgreSQL: a stored, weighted tsvector with a GIN index; pg_trgm for typos."""
 
 import json
-import operator
-from functools import reduce
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections
@@ -35,18 +33,28 @@ _UPSERT = f"""
 """
 
 
-def _query(node: Node):
+def _tsquery(node: Node) -> str:
+    # Words hold only letters and digits (see query.words): written into
+    # to_tsquery's syntax they are plain operands, never operators.
     match node:
         case Words(found):
-            return SearchQuery(" ".join(found), search_type="websearch", config=CONFIG)
+            return "(" + " & ".join(found) + ")"
         case Phrase(found):
-            text = '"' + " ".join(found) + '"'
-            return SearchQuery(text, search_type="websearch", config=CONFIG)
+            return "(" + " <-> ".join(found) + ")"
         case Any(children):
-            return reduce(operator.or_, map(_query, children))
+            return "(" + " | ".join(map(_tsquery, children)) + ")"
         case All(children):
-            return reduce(operator.and_, map(_query, children))
+            return "(" + " & ".join(map(_tsquery, children)) + ")"
     raise TypeError(node)
+
+
+def _query(node: Node) -> SearchQuery:
+    """Return `node` as one tsquery: stemmed, stop words dropped.
+
+    One expression however many synonyms a query has, rather than a tree
+    of them: Django copies a query's expressions each time it refines it.
+    """
+    return SearchQuery(_tsquery(node), search_type="raw", config=CONFIG)
 
 
 def text_condition(node: Node) -> Q:
@@ -56,7 +64,7 @@ def text_condition(node: Node) -> Q:
 
 def rank(nodes: list[Node]):
     """Return how well each service's text matches any of `nodes`, in [0, 1)."""
-    query = reduce(operator.or_, map(_query, nodes))
+    query = _query(Any(tuple(nodes)) if len(nodes) > 1 else nodes[0])
     # Normalization 32 scales the rank as rank / (rank + 1).
     return SearchRank(F("search_entry__vector"), query, normalization=Value(32))
 
