@@ -1,6 +1,6 @@
 import warnings
 
-from django.db import DatabaseError, migrations
+from django.db import DatabaseError, migrations, transaction
 
 # The planner thinks testing a tsvector against a tsquery costs as little as
 # comparing two numbers, so for a query with many words (synonyms, Spanish
@@ -24,13 +24,10 @@ def set_cost(cost):
             return
         statement = f"ALTER FUNCTION ts_match_vq(tsvector, tsquery) COST {cost}"
         try:
-            with schema_editor.connection.cursor() as cursor:
-                cursor.execute("SAVEPOINT ts_match_cost")
-                cursor.execute(statement)
-                cursor.execute("RELEASE SAVEPOINT ts_match_cost")
+            with transaction.atomic(using=schema_editor.connection.alias):
+                with schema_editor.connection.cursor() as cursor:
+                    cursor.execute(statement)
         except DatabaseError:
-            with schema_editor.connection.cursor() as cursor:
-                cursor.execute("ROLLBACK TO SAVEPOINT ts_match_cost")
             warnings.warn(
                 f"Could not run `{statement}` (it needs a superuser): searches "
                 "with many words will be slower. See README, PostgreSQL.",
@@ -41,6 +38,10 @@ def set_cost(cost):
 
 
 class Migration(migrations.Migration):
+    # Not one transaction: the rebuild commits batch by batch, as
+    # `manage.py rebuild_indexes` does, so search keeps working meanwhile.
+    atomic = False
+
     dependencies = [("resources", "0017_service_coverage")]
 
     operations = [
