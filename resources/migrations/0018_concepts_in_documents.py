@@ -24,9 +24,9 @@ def set_cost(cost):
             return
         statement = f"ALTER FUNCTION ts_match_vq(tsvector, tsquery) COST {cost}"
         try:
-            with transaction.atomic(using=schema_editor.connection.alias):
-                with schema_editor.connection.cursor() as cursor:
-                    cursor.execute(statement)
+            connection = schema_editor.connection
+            with transaction.atomic(using=connection.alias), connection.cursor() as c:
+                c.execute(statement)
         except DatabaseError:
             warnings.warn(
                 f"Could not run `{statement}` (it needs a superuser): searches "
