@@ -10,11 +10,12 @@ from django.urls import reverse
 
 from resources import taxonomies
 from resources.derived import refresh_services
-from resources.models import ConceptAlias, Service
+from resources.models import ConceptAlias, Service, SynonymGroup
 from resources.search import search_services, suggest
 from resources.search.shipped import shipped_aliases
 
 from .factories import make_service, tag
+from .test_admin import admin_url
 
 pytestmark = pytest.mark.django_db
 URL = reverse("resources:service-list")
@@ -266,3 +267,24 @@ def test_the_page_the_category_page_and_the_api_agree(client, text):
 
     assert [item["name"] for item in api["contents"]] == on_page
     assert [s.name for s in response.context["services"]] == in_housing
+
+
+# The vocabulary's admin -------------------------------------------------------
+
+GARBAGE = ["", ",,,", "\x00shelter", "x" * 1000, "🙂, 🙂", '"unclosed, quote', "a,b"]
+
+
+@pytest.mark.parametrize("text", GARBAGE)
+def test_the_vocabulary_admin_takes_any_text_without_an_error_page(
+    caseworker_client, text
+):
+    term = taxonomies_term("housing")
+    for model, data in (
+        (SynonymGroup, {"members": text}),
+        (ConceptAlias, {"term": term.pk, "phrase": text, "language": "es"}),
+    ):
+        response = caseworker_client.post(admin_url(model, "add"), data)
+
+        assert response.status_code in (200, 302), (model, text)
+    # Whatever was saved, searching for it still answers.
+    assert page(caseworker_client, text[:200]) is not None

@@ -178,13 +178,11 @@ class Outcome:
 
     `relaxed`: fewer than a page met every need, so the closest follow.
     `corrected`: the text with its typos fixed, if it had any.
-    `age`: the age the person gave for themselves, which filtered services.
     """
 
     needs: list[Need] = field(default_factory=list)
     relaxed: bool = False
     corrected: str | None = None
-    age: int | None = None
 
     @property
     def full(self) -> int:
@@ -244,7 +242,7 @@ def search_services(
     vocabulary = _vocabulary(using, memo)
     # With a single need, meeting some is meeting every one.
     relaxed = relaxed and len(needs) > 1
-    outcome = Outcome(needs=needs, relaxed=relaxed, corrected=corrected, age=age)
+    outcome = Outcome(needs=needs, relaxed=relaxed, corrected=corrected)
     if memo is not None:
         # The page's own search; a suggestion's check comes later.
         memo.setdefault("outcome", outcome)

@@ -15,7 +15,7 @@ Python (synonyms, aliases): the Snowball stem in the word's own language.
 """
 
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import Stemmer
@@ -84,7 +84,8 @@ def is_common(word: str) -> bool:
     return word in _ranks("en") or word in _ranks("es")
 
 
-@cache
+# Per word typed: bounded, so that arbitrary input cannot grow it forever.
+@lru_cache(maxsize=100_000)
 def is_spanish(word: str) -> bool:
     """Return whether `word` is more common in Spanish than in English."""
     missing = len(_ranks("es")) + len(_ranks("en"))
@@ -109,7 +110,7 @@ def spanish_stem(word: str) -> str | None:
     return stem
 
 
-@cache
+@lru_cache(maxsize=100_000)
 def fold(word: str) -> str:
     """Return the key a word is compared by: its stem in its own language.
 
