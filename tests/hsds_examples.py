@@ -12,7 +12,7 @@ import json
 import shutil
 from pathlib import Path
 
-from .hsds_schemas import EXAMPLES
+from .hsds_schemas import EXAMPLES, require_hsds
 
 # Placeholder coordinates (latitude 100, longitude 101): out of range.
 LATITUDE, LONGITUDE = 41.76, -72.74
@@ -65,6 +65,7 @@ def fix_json(document):
 
 
 def load_json(name: str) -> dict:
+    require_hsds()
     return json.loads((EXAMPLES / "json" / name).read_text())
 
 
@@ -76,6 +77,7 @@ def write_fixed_json(name: str, folder: Path) -> Path:
 
 def write_fixed_csv(folder: Path) -> Path:
     """Copy the CSV example package with the defects mended; return its folder."""
+    require_hsds()
     folder.mkdir(parents=True, exist_ok=True)
     for source in (EXAMPLES / "csv").iterdir():
         if source.suffix != ".csv":
