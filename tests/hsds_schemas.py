@@ -7,9 +7,9 @@ URLs to the local files, as Draft 2020-12.
 
 import functools
 import json
+import unittest
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
@@ -24,10 +24,12 @@ def require_hsds() -> Path:
     """Skip the calling test when the official HSDS files are not beside the repo.
 
     They are read-only material outside the repository (`../shared/hsds`):
-    a clone without them still runs every other test.
+    a clone without them still runs every other test. `SkipTest` is an
+    ordinary exception, so a test case's class set-up that skips still rolls
+    back its transaction (pytest's own skip would leave it open).
     """
     if not HSDS.is_dir():
-        pytest.skip(f"the official HSDS files are not at {HSDS}")
+        raise unittest.SkipTest(f"the official HSDS files are not at {HSDS}")
     return HSDS
 
 
@@ -51,6 +53,7 @@ REGISTRY = Registry(retrieve=_retrieve)
 @functools.cache
 def validator(relative: str) -> Draft202012Validator:
     """Return a validator for `compiled/service.json`, `taxonomy.json`, ..."""
+    require_hsds()  # before the registry, which would wrap the skip
     return Draft202012Validator(
         {"$ref": REMOTE + relative},
         registry=REGISTRY,
