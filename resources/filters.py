@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import geo, search, taxonomies
+from .forms import QuickWidgets
 from .models import Service, TaxonomyTerm
 
 DEFAULT_RADIUS_MILES = 10
@@ -22,6 +23,8 @@ DEFAULT_RADIUS_MILES = 10
 
 class ServiceFilterForm(forms.Form):
     """Turns the raw parameters into values, with messages people understand."""
+
+    default_renderer = QuickWidgets()
 
     def clean_near(self):
         value = (self.cleaned_data.get("near") or "").strip()

@@ -1,6 +1,7 @@
 """The search page: every filter alone and together, bad input, query counts."""
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -279,3 +280,40 @@ def test_broad_searches_count_only_up_to_a_cap(client, directory, monkeypatch):
     assert response.context["paginator"].capped
     assert "More than 2 services found" in response.content.decode()
     assert not client.get(URL, {"category": "health"}).context["paginator"].capped
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"q": 'a "quoted" <b>', "category": "health", "language": "es"},
+        {"access": ["free", "walk-in"], "open_now": "1", "near": "06103 & <x>"},
+        {"age": "notanumber", "radius": "-1", "category": "nonesuch"},
+    ],
+)
+def test_the_search_forms_quick_widgets_write_djangos_markup(params):
+    """The filters' widgets, built in Python for speed, are Django's own markup."""
+    from django.forms.renderers import DjangoTemplates
+    from django.http import QueryDict
+
+    from resources.filters import ServiceFilter
+    from resources.forms import QuickWidgets
+
+    data = QueryDict(mutable=True)
+    for name, value in params.items():
+        data.setlist(name, value if isinstance(value, list) else [value])
+    form = ServiceFilter(data, queryset=Service.objects.none()).form
+    form.is_valid()
+    assert isinstance(form.renderer, QuickWidgets)
+    django = DjangoTemplates()
+    for bound in form:
+        quick = [str(bound)] + [choice.tag() for choice in bound.subwidgets]
+        form.renderer = django
+        plain = [str(bound)] + [choice.tag() for choice in bound.subwidgets]
+        form.renderer = type(form).default_renderer
+        assert list(map(_markup, quick)) == list(map(_markup, plain)), bound.name
+
+
+def _markup(html: str) -> str:
+    # Django's templates put options on lines of their own.
+    return re.sub(r">\s+<", "><", " ".join(html.split()))
