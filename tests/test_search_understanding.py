@@ -4,10 +4,11 @@ Words of asking are dropped, Spanish is stemmed as Spanish, synonym groups
 work both ways, and the phrases people use for a concept find it.
 """
 
+import functools
 import json
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from resources import taxonomies
@@ -141,6 +142,7 @@ def test_every_shipped_group_has_two_members_or_more():
 # Concepts ----------------------------------------------------------------------
 
 
+@functools.cache
 def shipped_vocabulary() -> Vocabulary:
     codes = {
         code: str(taxonomies.term_id(code))
@@ -208,6 +210,7 @@ def test_judged_queries_are_a_substantial_set():
 
 
 @given(st.text(max_size=300))
+@settings(deadline=None)  # the first example builds the shipped vocabulary
 def test_understanding_never_fails_on_what_people_type(text):
     vocabulary = shipped_vocabulary()
     found, negatives = Query.parse(text).needs(vocabulary)

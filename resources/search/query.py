@@ -216,15 +216,18 @@ class Need:
     def weight(self) -> int:
         """How much meeting this need counts when not every need is met.
 
-        A concept the person named says most about what they need; words of
-        everyday language ("day", "still", "keep") and numbers least.
+        A concept named by a phrase ("took my passport") says most about
+        what the person needs, then one named by a word ("shelter"); a lone
+        word of everyday language ("day", "keep", "work") and numbers least,
+        even when it names a concept: in "so i can go to work" it is the
+        setting, not the need.
         """
-        if self.named:
-            return 3
         found = self.typed.split()
         everyday = all(
             language.is_everyday(word) or not word.isalpha() for word in found
         )
+        if self.named:
+            return 4 if len(found) > 1 else 3
         return 1 if everyday else 2
 
 
