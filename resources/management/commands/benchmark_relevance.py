@@ -68,22 +68,28 @@ class Command(BaseCommand):
         parser.add_argument(
             "--misses", action="store_true", help="List the queries missing hit@3."
         )
+        parser.add_argument(
+            "--judged",
+            dest="judged_path",
+            default=JUDGED,
+            help="Another judged set in the same format, e.g. one held out.",
+        )
 
-    def handle(self, *args, depth: int, misses: bool, **options):
-        with open(JUDGED, encoding="utf-8") as file:
+    def handle(self, *args, depth: int, misses: bool, judged_path: str, **options):
+        with open(judged_path, encoding="utf-8") as file:
             judged = json.load(file)
-        wanted = {
-            demo_id("service", key) for item in judged for key in item["relevant"]
-        }
+        keys = {key for item in judged for key in item["relevant"]}
         present = set(
             Service.objects.published()
-            .filter(pk__in=wanted)
+            .filter(pk__in=[demo_id("service", key) for key in keys])
             .values_list("pk", flat=True)
         )
-        if present != wanted:
+        absent = sorted(key for key in keys if demo_id("service", key) not in present)
+        if absent:
             raise CommandError(
-                "The demo directory is not loaded: run `manage.py load_demo_data` "
-                "and `manage.py rebuild_indexes` first."
+                f"Not in the directory: {', '.join(absent)}. Load the demo directory "
+                "(`manage.py load_demo_data` and `manage.py rebuild_indexes`), and "
+                "judge only its services."
             )
         groups: dict[str, Scores] = defaultdict(Scores)
         missed = []
