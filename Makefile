@@ -49,8 +49,9 @@ run: $(VENV)/.runtime
 	@echo
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
+# One worker per core (pytest-xdist); each has its own test database.
 test: $(VENV)/.dev $(VENV)/.system
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .

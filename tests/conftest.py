@@ -2,6 +2,15 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hash test passwords cheaply: the real hasher takes seconds a user here.
+
+    Production keeps Django's default (PBKDF2); nothing here tests its strength.
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_files(settings):
     """Serve static files unhashed: tests do not run `collectstatic`."""
     settings.STORAGES = settings.STORAGES | {

@@ -205,6 +205,8 @@ class Need:
     named: frozenset[str] = frozenset()
     # The words as typed (stemmed), without their synonyms: what ranks.
     own: Node | None = None
+    # How many words (stop words aside) of the phrase that names it.
+    length: int = 1
 
     @property
     def met(self) -> Node:
@@ -217,17 +219,15 @@ class Need:
         """How much meeting this need counts when not every need is met.
 
         A concept named by a phrase ("took my passport") says most about
-        what the person needs, then one named by a word ("shelter"); a lone
-        word of everyday language ("day", "keep", "work") and numbers least,
-        even when it names a concept: in "so i can go to work" it is the
-        setting, not the need.
+        what the person needs, then one named by a word ("shelter"); words of
+        everyday language ("day", "still", "keep") and numbers least.
         """
+        if self.named:
+            return 4 if self.length > 1 else 3
         found = self.typed.split()
         everyday = all(
             language.is_everyday(word) or not word.isalpha() for word in found
         )
-        if self.named:
-            return 4 if len(found) > 1 else 3
         return 1 if everyday else 2
 
 
@@ -584,6 +584,7 @@ class Vocabulary:
             terms=frozenset(terms),
             named=named,
             own=with_stems(node),
+            length=len(span),
         )
 
 
