@@ -210,10 +210,9 @@ class CategoryFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        terms = TaxonomyTerm.objects.filter(code=self.value()) | (
-            TaxonomyTerm.objects.filter(parent__code=self.value())
+        return queryset.with_terms(
+            TaxonomyTerm.objects.category_tree([self.value()])
         )
-        return queryset.with_terms(terms)
 
 
 class VerificationFilter(admin.SimpleListFilter):

@@ -132,10 +132,7 @@ def verification_dashboard(request):
         organization = Organization.objects.filter(pk=_uuid(organization_id)).first()
         services = services.filter(organization=organization)
     if category:
-        terms = TaxonomyTerm.objects.filter(
-            code=category
-        ) | TaxonomyTerm.objects.filter(parent__code=category)
-        services = services.with_terms(terms)
+        services = services.with_terms(TaxonomyTerm.objects.category_tree([category]))
     services = services.with_verification_state(today)
 
     sections = []

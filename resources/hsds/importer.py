@@ -27,6 +27,7 @@ import resource
 import time
 import uuid
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -185,6 +186,7 @@ class _Importer:
         self.skip_files: set[str] = set()
         self.batches: dict[str, dict] = defaultdict(dict)
         self.touched: dict[str, set] = defaultdict(set)
+        self.unique_keys: dict[str, dict] = defaultdict(dict)
 
     # The two passes ------------------------------------------------------------
 
@@ -202,6 +204,7 @@ class _Importer:
                 self.skip_files.add(problem.file)
         self.check_pass()
         self.find_unknown_references()
+        self.find_unique_conflicts()
         try:
             with transaction.atomic():
                 self.write_pass()
@@ -242,6 +245,7 @@ class _Importer:
                     self.error(record, "id", f"Duplicate id {pk} in this file.")
                 csv_ids[record.table].add(pk)
             self.seen[record.table].add(pk)
+            self.check_unique(record, row)
             for column in table.columns:
                 if column.ref and row.get(column.attname) is not None:
                     self.refs[column.ref].add(row[column.attname])
@@ -258,6 +262,52 @@ class _Importer:
                 )
                 self.unknown[table].update(set(chunk) - known)
         self.refs.clear()
+
+    def check_unique(self, record: Record, row: dict) -> None:
+        """Refuse a second row of the input with the same unique key."""
+        rule = UNIQUE_KEYS.get(record.table)
+        key = rule.key(row) if rule else None
+        if key is None:
+            return
+        first = self.unique_keys[record.table].setdefault(key, (row["id"], record))
+        if first[0] != row["id"]:
+            where = first[1]
+            self.error(
+                record,
+                rule.field,
+                f"{rule.what(key)}, as the {record.table} {first[0]} does "
+                f"({where.file}, row {where.row}).",
+            )
+
+    def find_unique_conflicts(self) -> None:
+        """Refuse rows whose unique key another row in the database holds.
+
+        Checked before writing, so that the report names file, row and
+        field instead of the database's bare "duplicate key".
+        """
+        for table, keys in self.unique_keys.items():
+            rule = UNIQUE_KEYS[table]
+            model = self.models[table]
+            values = sorted({key[rule.lookup_part] for key in keys}, key=str)
+            for start in range(0, len(values), 1000):
+                rows = model.objects.filter(
+                    **{f"{rule.lookup}__in": values[start : start + 1000]}
+                ).values(*rule.attnames)
+                for existing in rows:
+                    key = rule.key(existing)
+                    claim = keys.get(key)
+                    if claim is None or claim[0] == existing["id"]:
+                        continue
+                    # A row the input rewrites is checked by its new values.
+                    if existing["id"] in self.seen[table]:
+                        continue
+                    self.error(
+                        claim[1],
+                        rule.field,
+                        f"{rule.what(key)}, as the {table} {existing['id']} "
+                        "in the directory does.",
+                    )
+        self.unique_keys.clear()
 
     def write_pass(self) -> None:
         for record in self.records():
@@ -291,6 +341,9 @@ class _Importer:
         fail = self.error if report else (lambda *args, **kwargs: None)
         if "__invalid__" in values:
             fail(record, "", f"Expected an object for {table.name}.")
+            return None
+        if "__unplaced__" in values:
+            fail(record, "", values["__unplaced__"])
             return None
         if report:
             for key in record.ignored:
@@ -532,6 +585,58 @@ class _Importer:
                 )
             )
         self.report.service_ids = existing
+
+
+@dataclass(frozen=True)
+class _Unique:
+    """A unique constraint of a table, checked before writing."""
+
+    field: str  # the HSDS column to blame
+    attnames: tuple[str, ...]  # id first, then what the key is made of
+    lookup: str  # the attname that narrows the database rows
+    lookup_part: int  # its place in the key
+    key: Callable[[dict], tuple | None]
+    what: Callable[[tuple], str]
+
+
+def _term_key(row: dict):
+    # HSDS: a term is its code within its taxonomy (see `TaxonomyTerm`).
+    if not row.get("code"):
+        return None
+    taxonomy = row.get("taxonomy_detail_id")
+    return (row["code"], taxonomy, "" if taxonomy else row.get("taxonomy") or "")
+
+
+def _term_clash(key) -> str:
+    code, taxonomy, name = key
+    within = f"taxonomy {taxonomy}" if taxonomy else f"taxonomy {name!r}"
+    return f"The code {code!r} is already used in {within}"
+
+
+def _link_key(row: dict):
+    if row.get("service_id") is None or row.get("location_id") is None:
+        return None
+    return (row["service_id"], row["location_id"])
+
+
+UNIQUE_KEYS = {
+    "taxonomy_term": _Unique(
+        "code",
+        ("id", "code", "taxonomy_detail_id", "taxonomy"),
+        "code",
+        0,
+        _term_key,
+        _term_clash,
+    ),
+    "service_at_location": _Unique(
+        "location_id",
+        ("id", "service_id", "location_id"),
+        "service_id",
+        0,
+        _link_key,
+        lambda key: f"The service {key[0]} is already linked to the location {key[1]}",
+    ),
+}
 
 
 def _by_hsds_name(table: mapping.Table, row: dict) -> dict:

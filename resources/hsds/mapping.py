@@ -796,13 +796,89 @@ class FlatRow:
     notes: list[tuple[str, str]] = field(default_factory=list)
 
 
-def detect_kind(item: dict) -> str:
-    """Say whether a top-level JSON object is a service, organization or link."""
-    if "status" in item:
-        return "service"
-    if "location" in item or "location_id" in item or "service" in item:
-        return "service_at_location"
-    return "organization"
+# What a top-level JSON object may be, and what a file named after it is.
+TOP_LEVEL = (
+    "service",
+    "organization",
+    "location",
+    "service_at_location",
+    "taxonomy",
+    "taxonomy_term",
+)
+
+
+class Unplaced(ValueError):
+    """A JSON object that fits no HSDS table, or more than one equally."""
+
+
+def _keys(table: str) -> set[str]:
+    spec = TABLES_BY_NAME[table]
+    return set(spec.by_name) | {nested.key for nested in spec.nested}
+
+
+def _distinctive() -> dict[str, set[str]]:
+    keys = {table: _keys(table) for table in TOP_LEVEL}
+    return {
+        table: own - set().union(*(keys[t] for t in TOP_LEVEL if t != table))
+        for table, own in keys.items()
+    }
+
+
+_DISTINCTIVE = _distinctive()
+
+
+def kind_of_file(name: str) -> str | None:
+    """Return the table a JSON file's name says it holds ("taxonomies.json")."""
+    stem = name.lower().split(".")[0].replace("-", "_")
+    for table in TOP_LEVEL:
+        plural = TABLES_BY_NAME[table].file.removesuffix(".csv")
+        if stem in (table, plural, f"{table}s"):
+            return table
+    return None
+
+
+def detect_kind(item: dict, *, hint: str | None = None) -> str:
+    """Say which HSDS table a top-level JSON object belongs to, by its shape.
+
+    The table whose fields hold the most of the object's keys, then the one
+    it misses the fewest required fields of, then the one with the most of
+    its own fields (`location_type`, `version`, `code`...). A file named
+    after a table (`hint`) settles a tie. Raises `Unplaced` when no table
+    fits or several fit equally: an object stored in the wrong table would
+    be worse than one refused.
+    """
+    keys = set(item) - {"id"}
+    scores = {}
+    for table in TOP_LEVEL:
+        spec = TABLES_BY_NAME[table]
+        required = {name for name in spec.required_columns if name != "id"}
+        scores[table] = (
+            len(keys - _keys(table)),
+            len(required - keys),
+            -len(keys & _DISTINCTIVE[table]),
+        )
+    best = min(scores.values())
+    fitting = [table for table in TOP_LEVEL if scores[table] == best]
+    if hint in TOP_LEVEL and scores[hint][0] <= best[0]:
+        return hint
+    if best[0] == len(keys) or ("id" not in item and best[0]):
+        raise Unplaced(
+            "Not an HSDS record: none of its fields belongs to a service, "
+            "organization, location, service at location, taxonomy or term."
+        )
+    if len(fitting) > 1:
+        named = [
+            ("an " if table[0] in "aeiou" else "a ") + table.replace("_", " ")
+            for table in fitting
+        ]
+        names = ", ".join(named[:-1]) + " or " + named[-1]
+        raise Unplaced(
+            f"Cannot tell whether this object is {names}: its fields "
+            f"({', '.join(sorted(keys))}) fit each. Name the file after its "
+            "table (organizations.json, taxonomies.json, ...) or give the "
+            "fields that say which."
+        )
+    return fitting[0]
 
 
 def flatten(

@@ -1,8 +1,10 @@
 """Read HSDS input as a stream of table rows, whatever its shape.
 
 - a CSV data package: a folder or a .zip with `datapackage.json`;
-- a JSON file: one nested service or organization, an array of them, or an
-  API page (`{"total_items": ..., "contents": [...]}`);
+- a JSON file: one nested HSDS object (a service, organization, location,
+  service at location, taxonomy or taxonomy term, told apart by its fields;
+  see `mapping.detect_kind`), an array of them, or an API page
+  (`{"total_items": ..., "contents": [...]}`);
 - NDJSON: one nested object per line.
 
 Nothing is read whole: CSV files row by row, JSON item by item, so memory
@@ -268,6 +270,7 @@ class JsonSource:
     def __init__(self, path: Path):
         self.path = path
         self.label = path.name
+        self.hint = mapping.kind_of_file(path.name)
 
     def header_problems(self) -> list[HeaderProblem]:
         return []
@@ -344,7 +347,11 @@ class JsonSource:
             if not isinstance(item, dict):
                 yield Record("service", {"__invalid__": item}, self.label, number)
                 continue
-            kind = mapping.detect_kind(item)
+            try:
+                kind = mapping.detect_kind(item, hint=self.hint)
+            except mapping.Unplaced as error:
+                yield Record("service", {"__unplaced__": str(error)}, self.label, number)
+                continue
             for flat in mapping.flatten(item, kind):
                 yield Record(
                     flat.table,

@@ -208,14 +208,13 @@ class ServiceQuerySet(models.QuerySet):
         if "verification_months" in self.query.annotations:
             return self
         from ..policy import verification_policy
-        from .taxonomy import Attribute
+        from .taxonomy import Attribute, TaxonomyTerm
 
         policy = verification_policy()
         whens = []
         for months, codes in policy.codes_by_months().items():
             terms = Attribute.objects.for_entity("service").filter(
-                Q(taxonomy_term__code__in=codes)
-                | Q(taxonomy_term__parent__code__in=codes),
+                taxonomy_term__in=TaxonomyTerm.objects.category_tree(codes),
                 link_id=OuterRef("pk"),
             )
             whens.append(When(Exists(terms), then=Value(months)))

@@ -36,12 +36,27 @@ class Taxonomy(HSDSModel):
         return self.name
 
 
+class TermQuerySet(models.QuerySet):
+    def categories(self) -> "TermQuerySet":
+        """The directory's own categories (other taxonomies may reuse codes)."""
+        from ..taxonomies import CATEGORIES_ID
+
+        return self.filter(taxonomy_detail_id=CATEGORIES_ID)
+
+    def category_tree(self, codes) -> "TermQuerySet":
+        """The categories with these codes and their sub-categories."""
+        return self.categories().filter(Q(code__in=codes) | Q(parent__code__in=codes))
+
+
 class TaxonomyTerm(HSDSModel):
     code = models.CharField(
         max_length=100,
         blank=True,
         default="",
-        help_text=_("Unique code; our own terms use it as the URL slug."),
+        help_text=_(
+            "Unique within its taxonomy; the directory's own terms use it as "
+            "the URL slug."
+        ),
     )
     name = models.CharField(_("name"), max_length=255)
     description = models.TextField(_("description"))
@@ -64,6 +79,7 @@ class TaxonomyTerm(HSDSModel):
     )
     term_uri = models.URLField(max_length=500, blank=True, default="")
 
+    objects = TermQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -71,11 +87,23 @@ class TaxonomyTerm(HSDSModel):
         constraints = [
             required_text_constraint("taxonomy_term", "name"),
             required_text_constraint("taxonomy_term", "description"),
+            # HSDS: a term is its code within its taxonomy. Taxonomies
+            # from other systems may reuse the shipped codes ("health").
             models.UniqueConstraint(
-                fields=["code"],
-                condition=~Q(code=""),
+                fields=["taxonomy_detail", "code"],
+                condition=~Q(code="") & Q(taxonomy_detail__isnull=False),
                 name="taxonomy_term_code_unique",
-                violation_error_message=_("Another term already has this code."),
+                violation_error_message=_(
+                    "Another term of this taxonomy already has this code."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["taxonomy", "code"],
+                condition=~Q(code="") & Q(taxonomy_detail__isnull=True),
+                name="taxonomy_term_named_code_unique",
+                violation_error_message=_(
+                    "Another term of this taxonomy already has this code."
+                ),
             ),
         ]
 

@@ -10,6 +10,7 @@ of its members is in a group yet, an alias only when its term lacks it.
 
 import json
 
+from ..taxonomies import ACCESS_ID, CATEGORIES_ID
 from .language import DATA, strip_accents
 
 
@@ -51,7 +52,12 @@ def sync_shipped_vocabulary(apps) -> None:
         if not _members(members) & present
     )
 
-    terms = dict(TaxonomyTerm.objects.values_list("code", "pk"))
+    # The shipped aliases name the shipped terms; other taxonomies reuse codes.
+    terms = dict(
+        TaxonomyTerm.objects.filter(
+            taxonomy_detail_id__in=[CATEGORIES_ID, ACCESS_ID]
+        ).values_list("code", "pk")
+    )
     have = {
         (term_id, phrase.casefold())
         for term_id, phrase in ConceptAlias.objects.values_list("term_id", "phrase")
