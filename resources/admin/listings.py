@@ -210,9 +210,7 @@ class CategoryFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        return queryset.with_terms(
-            TaxonomyTerm.objects.category_tree([self.value()])
-        )
+        return queryset.with_terms(TaxonomyTerm.objects.category_tree([self.value()]))
 
 
 class VerificationFilter(admin.SimpleListFilter):

@@ -187,6 +187,7 @@ class _Importer:
         self.batches: dict[str, dict] = defaultdict(dict)
         self.touched: dict[str, set] = defaultdict(set)
         self.unique_keys: dict[str, dict] = defaultdict(dict)
+        self.refused: dict[str, set] = defaultdict(set)
 
     # The two passes ------------------------------------------------------------
 
@@ -271,6 +272,7 @@ class _Importer:
             return
         first = self.unique_keys[record.table].setdefault(key, (row["id"], record))
         if first[0] != row["id"]:
+            self.refused[record.table].add(row["id"])
             where = first[1]
             self.error(
                 record,
@@ -301,6 +303,7 @@ class _Importer:
                     # A row the input rewrites is checked by its new values.
                     if existing["id"] in self.seen[table]:
                         continue
+                    self.refused[table].add(claim[0])
                     self.error(
                         claim[1],
                         rule.field,
@@ -314,6 +317,8 @@ class _Importer:
             row = self.parse(record, report=False)
             if row is None or row.get("id") is None:
                 continue
+            if row["id"] in self.refused[record.table]:
+                continue  # reported: writing it would only fail again
             row = self.resolve_references(record, row)
             if row is None:
                 continue

@@ -350,7 +350,8 @@ class JsonSource:
             try:
                 kind = mapping.detect_kind(item, hint=self.hint)
             except mapping.Unplaced as error:
-                yield Record("service", {"__unplaced__": str(error)}, self.label, number)
+                unplaced = {"__unplaced__": str(error)}
+                yield Record("service", unplaced, self.label, number)
                 continue
             for flat in mapping.flatten(item, kind):
                 yield Record(

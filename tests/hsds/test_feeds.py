@@ -1,0 +1,255 @@
+"""Feeds other systems wrote: their own taxonomies, objects of every kind.
+
+Self-contained (no official example files needed): each test writes the
+JSON another directory would send.
+"""
+
+import json
+import uuid
+
+from django.test import SimpleTestCase, TestCase
+
+from resources import taxonomies
+from resources.hsds import mapping
+from resources.hsds.importer import ERROR, import_hsds
+from resources.models import Location, Organization, Service, Taxonomy, TaxonomyTerm
+
+from ..factories import make_service, tag
+from .helpers import table_dump
+from .test_import import TemporaryFolderMixin
+
+
+def _id() -> str:
+    return str(uuid.uuid4())
+
+
+def other_taxonomy(*codes: str) -> dict:
+    """A taxonomy of another system whose codes may be ours too."""
+    taxonomy = {
+        "id": _id(),
+        "name": "Open Eligibility",
+        "description": "Another directory's categories.",
+        "uri": "https://example.org/open-eligibility",
+        "version": "2",
+    }
+    terms = [
+        {
+            "id": _id(),
+            "code": code,
+            "name": code.title(),
+            "description": f"Their {code}.",
+            "taxonomy_id": taxonomy["id"],
+        }
+        for code in codes
+    ]
+    return taxonomy, terms
+
+
+class TaxonomyIdentityTests(TemporaryFolderMixin, TestCase):
+    """HSDS: a term is its code within its taxonomy, not its code alone."""
+
+    def write(self, name: str, content) -> str:
+        path = self.folder / name
+        path.write_text(json.dumps(content))
+        return path
+
+    def test_another_taxonomy_with_our_codes_imports_beside_ours(self):
+        taxonomy, terms = other_taxonomy("health", "legal", "housing")
+        self.assert_imports(self.write("taxonomies.json", [taxonomy]))
+        self.assert_imports(self.write("terms.json", terms))
+        for code in ("health", "legal", "housing"):
+            self.assertEqual(
+                set(
+                    TaxonomyTerm.objects.filter(code=code).values_list(
+                        "taxonomy_detail_id", flat=True
+                    )
+                ),
+                {taxonomies.CATEGORIES_ID, uuid.UUID(taxonomy["id"])},
+            )
+        # The public category page is still the directory's own category.
+        with self.captureOnCommitCallbacks(execute=True):
+            service = make_service(name="Our clinic")
+            tag(service, "health")
+        response = self.client.get("/categories/health/")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Our clinic")
+
+    def test_a_service_tagged_with_their_term_keeps_both_terms(self):
+        taxonomy, terms = other_taxonomy("health")
+        service = {
+            "id": _id(),
+            "name": "Their clinic",
+            "status": "active",
+            "organization": {
+                "id": _id(),
+                "name": "Their organization",
+                "description": "Runs clinics.",
+            },
+            "attributes": [
+                {
+                    "id": _id(),
+                    "taxonomy_term": dict(terms[0], taxonomy_detail=taxonomy),
+                }
+            ],
+        }
+        self.assert_imports(self.write("services.json", [service]))
+        imported = Service.objects.get(pk=service["id"])
+        self.assertEqual(
+            list(
+                TaxonomyTerm.objects.filter(attributes__service=imported).values_list(
+                    "taxonomy_detail_id", flat=True
+                )
+            ),
+            [uuid.UUID(taxonomy["id"])],
+        )
+
+    def test_a_code_twice_in_one_taxonomy_is_refused_naming_row_and_field(self):
+        taxonomy, terms = other_taxonomy("health", "health")
+        before = table_dump()
+        report = import_hsds(self.write("terms.json", [taxonomy, *terms]))
+        self.assertFalse(report.ok)
+        errors = report.of(ERROR)
+        self.assertEqual(
+            [(e.file, e.row, e.field) for e in errors], [("terms.json", 3, "code")]
+        )
+        self.assertIn("'health' is already used", errors[0].reason)
+        self.assertIn(terms[0]["id"], errors[0].reason)
+        self.assertEqual(table_dump(), before)
+
+    def test_a_code_the_directory_holds_in_that_taxonomy_is_refused(self):
+        ours = TaxonomyTerm.objects.get(pk=taxonomies.term_id("health"))
+        clash = {
+            "id": _id(),
+            "code": "health",
+            "name": "Health again",
+            "description": "A second health term in our own taxonomy.",
+            "taxonomy_id": str(taxonomies.CATEGORIES_ID),
+        }
+        before = table_dump()
+        report = import_hsds(self.write("taxonomy_terms.json", [clash]))
+        self.assertFalse(report.ok)
+        self.assertEqual(len(report.of(ERROR)), 1, "\n".join(report.lines()))
+        [error] = report.of(ERROR)
+        self.assertEqual(
+            (error.file, error.row, error.field),
+            (
+                "taxonomy_terms.json",
+                1,
+                "code",
+            ),
+        )
+        self.assertIn(str(ours.pk), error.reason)
+        self.assertNotIn("duplicate key", error.reason)
+        self.assertEqual(table_dump(), before)
+
+
+class ObjectKindTests(TemporaryFolderMixin, TestCase):
+    """Each top-level JSON object lands in its own table, or is refused."""
+
+    def import_one(self, name: str, item: dict):
+        path = self.folder / name
+        path.write_text(json.dumps(item))
+        return import_hsds(path)
+
+    def test_a_taxonomy_is_a_taxonomy(self):
+        taxonomy, _terms = other_taxonomy()
+        report = self.import_one("feed.json", taxonomy)
+        self.assertTrue(report.ok, report.lines())
+        self.assertTrue(Taxonomy.objects.filter(pk=taxonomy["id"]).exists())
+        self.assertFalse(Organization.objects.filter(pk=taxonomy["id"]).exists())
+
+    def test_a_term_is_a_term(self):
+        term = {
+            "id": _id(),
+            "code": "food",
+            "name": "Food",
+            "description": "Meals",
+            "taxonomy": "Theirs",
+        }
+        self.assertTrue(self.import_one("feed.json", term).ok)
+        self.assertTrue(TaxonomyTerm.objects.filter(pk=term["id"]).exists())
+        self.assertFalse(Organization.objects.filter(pk=term["id"]).exists())
+
+    def test_a_location_is_a_location(self):
+        location = {
+            "id": _id(),
+            "name": "Drop-in centre",
+            "location_type": "physical",
+            "latitude": 41.76,
+            "longitude": -72.68,
+        }
+        report = self.import_one("feed.json", location)
+        self.assertTrue(report.ok, report.lines())
+        self.assertTrue(Location.objects.filter(pk=location["id"]).exists())
+        self.assertFalse(Organization.objects.filter(pk=location["id"]).exists())
+
+    def test_a_service_without_status_is_refused_for_its_status(self):
+        service = {
+            "id": _id(),
+            "name": "Food pantry",
+            "eligibility_description": "Anyone",
+            "organization": {"id": _id(), "name": "Org", "description": "An org."},
+        }
+        before = table_dump()
+        report = self.import_one("feed.json", service)
+        self.assertFalse(report.ok)
+        self.assertEqual(
+            [(e.file, e.row, e.field) for e in report.of(ERROR)],
+            [("feed.json", 1, "status")],
+        )
+        self.assertEqual(table_dump(), before)
+
+    def test_an_object_that_could_be_several_is_refused_unless_the_file_says(self):
+        bare = {"id": _id(), "name": "Something", "description": "Could be anything."}
+        before = table_dump()
+        report = self.import_one("feed.json", bare)
+        self.assertFalse(report.ok)
+        [error] = report.of(ERROR)
+        self.assertEqual((error.file, error.row), ("feed.json", 1))
+        self.assertIn("an organization, a taxonomy or a taxonomy term", error.reason)
+        self.assertEqual(table_dump(), before)
+        # Named after its table, the same object imports as that table.
+        self.assertTrue(self.import_one("taxonomies.json", bare).ok)
+        self.assertTrue(Taxonomy.objects.filter(pk=bare["id"]).exists())
+
+    def test_an_object_of_no_table_is_refused(self):
+        report = self.import_one(
+            "feed.json", {"version": "3.1", "profile": "https://example.org"}
+        )
+        self.assertFalse(report.ok)
+        self.assertIn("Not an HSDS record", report.of(ERROR)[0].reason)
+
+
+class DetectKindTests(SimpleTestCase):
+    """The shape rules alone, without a database."""
+
+    def test_distinctive_fields_decide(self):
+        cases = {
+            "service": {"id": "x", "name": "n", "status": "active"},
+            "location": {"id": "x", "location_type": "virtual"},
+            "taxonomy": {"id": "x", "name": "n", "description": "d", "version": "1"},
+            "taxonomy_term": {"id": "x", "name": "n", "description": "d", "code": "c"},
+            "service_at_location": {"id": "x", "service_id": "s", "location_id": "l"},
+            "organization": {"id": "x", "name": "n", "description": "d", "tax_id": "1"},
+        }
+        for kind, item in cases.items():
+            with self.subTest(kind):
+                self.assertEqual(mapping.detect_kind(item), kind)
+
+    def test_the_file_name_settles_a_tie_but_not_a_misfit(self):
+        bare = {"id": "x", "name": "n", "description": "d"}
+        self.assertEqual(
+            mapping.detect_kind(bare, hint=mapping.kind_of_file("organizations.json")),
+            "organization",
+        )
+        location = {"id": "x", "location_type": "physical", "latitude": 1}
+        self.assertEqual(
+            mapping.detect_kind(location, hint=mapping.kind_of_file("services.json")),
+            "location",
+        )
+
+    def test_file_names(self):
+        self.assertEqual(mapping.kind_of_file("taxonomy_terms.ndjson"), "taxonomy_term")
+        self.assertEqual(mapping.kind_of_file("Taxonomies.json"), "taxonomy")
+        self.assertEqual(mapping.kind_of_file("services.json"), "service")
+        self.assertIsNone(mapping.kind_of_file("export-2026.json"))
