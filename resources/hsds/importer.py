@@ -188,6 +188,10 @@ class _Importer:
         self.touched: dict[str, set] = defaultdict(set)
         self.unique_keys: dict[str, dict] = defaultdict(dict)
         self.refused: dict[str, set] = defaultdict(set)
+        # Locations the input marks confidential; addresses with their
+        # street redacted, by location id (see `check_redacted`).
+        self.confidential: set = set()
+        self.redacted: dict = {}
 
     # The two passes ------------------------------------------------------------
 
@@ -206,6 +210,7 @@ class _Importer:
         self.check_pass()
         self.find_unknown_references()
         self.find_unique_conflicts()
+        self.check_redacted()
         try:
             with transaction.atomic():
                 self.write_pass()
@@ -246,6 +251,10 @@ class _Importer:
                     self.error(record, "id", f"Duplicate id {pk} in this file.")
                 csv_ids[record.table].add(pk)
             self.seen[record.table].add(pk)
+            if record.table == "location" and row.get("address_visibility") == (
+                "confidential"
+            ):
+                self.confidential.add(pk)
             self.check_unique(record, row)
             for column in table.columns:
                 if column.ref and row.get(column.attname) is not None:
@@ -312,6 +321,35 @@ class _Importer:
                     )
         self.unique_keys.clear()
 
+    def check_redacted(self) -> None:
+        """Accept an empty street only for the address of a confidential location.
+
+        A public export redacts those (`address_visibility: confidential`);
+        re-importing it must neither fail nor blank the street we hold.
+        """
+        pending = {
+            location: record
+            for location, record in self.redacted.items()
+            if location not in self.confidential
+        }
+        if pending:
+            stored = set(
+                self.models["location"]
+                .objects.filter(
+                    pk__in=[p for p in pending if p], address_visibility="confidential"
+                )
+                .values_list("pk", flat=True)
+            )
+            for location, record in pending.items():
+                if location not in stored:
+                    self.error(
+                        record,
+                        "address_1",
+                        "Required field is empty (allowed only for the address "
+                        "of a confidential location).",
+                    )
+        self.redacted.clear()
+
     def write_pass(self) -> None:
         for record in self.records():
             row = self.parse(record, report=False)
@@ -375,6 +413,11 @@ class _Importer:
                 valid = False
                 continue
             if value in (None, "") and (column.required or column.ref_required):
+                if (table.name, column.name) == REDACTED and value == "":
+                    # Allowed where the location is confidential (checked
+                    # once the locations are known: `check_redacted`).
+                    row[column.attname] = value
+                    continue
                 fail(record, column.name, "Required field is empty.")
                 valid = False
                 continue
@@ -390,6 +433,9 @@ class _Importer:
         ):
             fail(record, column_name, reason)
             valid = False
+        table_name, column_name = REDACTED
+        if valid and report and table.name == table_name and not row[column_name]:
+            self.redacted.setdefault(row.get("location_id"), record)
         return row if valid else None
 
     def database_limits(self, table: str, column: mapping.Column, value) -> str:
@@ -465,6 +511,11 @@ class _Importer:
                 created.append(obj)
                 log.append(self.log_row(table_name, pk, now, "create"))
             else:
+                if table_name == "address" and row.get("address_1") == "":
+                    # Redacted by a public export: keep what we hold.
+                    for attname in ("address_1", "address_2", "attention"):
+                        if row.get(attname) == "":
+                            row.pop(attname)
                 changes = [
                     (attname, getattr(obj, attname), value)
                     for attname, value in row.items()
@@ -642,6 +693,10 @@ UNIQUE_KEYS = {
         lambda key: f"The service {key[0]} is already linked to the location {key[1]}",
     ),
 }
+
+
+# The one required value a public export may leave empty (see `check_redacted`).
+REDACTED = ("address", "address_1")
 
 
 def _by_hsds_name(table: mapping.Table, row: dict) -> dict:

@@ -139,8 +139,10 @@ class Address(HSDSModel):
 
     class Meta:
         verbose_name_plural = "addresses"
+        # No check on address_1: the address of a confidential location
+        # may come from another directory without its street (redacted).
+        # The admin form still requires it.
         constraints = [
-            required_text_constraint("address", "address_1"),
             required_text_constraint("address", "city"),
             required_text_constraint("address", "state_province"),
             required_text_constraint("address", "postal_code"),

@@ -10,12 +10,19 @@ import uuid
 from django.test import SimpleTestCase, TestCase
 
 from resources import taxonomies
-from resources.hsds import mapping
+from resources.hsds import exporter, mapping
 from resources.hsds.importer import ERROR, import_hsds
-from resources.models import Location, Organization, Service, Taxonomy, TaxonomyTerm
+from resources.models import (
+    Address,
+    Location,
+    Organization,
+    Service,
+    Taxonomy,
+    TaxonomyTerm,
+)
 
-from ..factories import make_service, tag
-from .helpers import table_dump
+from ..factories import link, make_location, make_service, tag
+from .helpers import table_dump, wipe
 from .test_import import TemporaryFolderMixin
 
 
@@ -253,3 +260,77 @@ class DetectKindTests(SimpleTestCase):
         self.assertEqual(mapping.kind_of_file("Taxonomies.json"), "taxonomy")
         self.assertEqual(mapping.kind_of_file("services.json"), "service")
         self.assertIsNone(mapping.kind_of_file("export-2026.json"))
+
+
+SECRET_STREET = "12 Hidden Lane"
+
+
+class PublicExportRoundTripTests(TemporaryFolderMixin, TestCase):
+    """What we publish imports back, here and elsewhere, confidential places too."""
+
+    def setUp(self):
+        super().setUp()
+        self.service = make_service(name="Safe house intake")
+        self.shelter = make_location(
+            name="Safe house",
+            latitude=41.761234,
+            longitude=-72.681234,
+            address_visibility=Location.Visibility.CONFIDENTIAL,
+            address={"address_1": SECRET_STREET, "address_2": "Back door"},
+        )
+        link(self.service, self.shelter)
+
+    def exported(self, fmt: str):
+        out = (
+            self.folder
+            / {"csv": "package", "json": "x.json", "ndjson": "x.ndjson"}[fmt]
+        )
+        exporter.export(out, format=fmt, public=True)
+        return out
+
+    def test_each_format_reimports_without_blanking_the_street(self):
+        for fmt in ("json", "ndjson", "csv"):
+            with self.subTest(fmt):
+                out = self.exported(fmt)
+                self.assertNotIn(SECRET_STREET, _all_text(out))
+                self.assert_imports(out)
+                address = Address.objects.get(location=self.shelter)
+                self.assertEqual(
+                    (address.address_1, address.address_2),
+                    (SECRET_STREET, "Back door"),
+                )
+
+    def test_another_directory_imports_the_redacted_address(self):
+        exports = {fmt: self.exported(fmt) for fmt in ("json", "ndjson", "csv")}
+        for fmt, out in exports.items():
+            with self.subTest(fmt):
+                wipe(keep_taxonomies=True)
+                self.assert_imports(out)
+                location = Location.objects.get(pk=self.shelter.pk)
+                self.assertEqual(location.address_visibility, "confidential")
+                address = location.addresses.get()
+                self.assertEqual(
+                    (address.address_1, address.city), ("", "West Hartford")
+                )
+
+    def test_an_empty_street_of_a_public_location_is_still_refused(self):
+        out = self.exported("json")
+        Location.objects.filter(pk=self.shelter.pk).update(address_visibility="public")
+        data = json.loads(out.read_text())
+        for item in data:
+            for at in item.get("service_at_locations", []):
+                at["location"]["address_visibility"] = "public"
+        out.write_text(json.dumps(data))
+        before = table_dump()
+        report = import_hsds(out)
+        self.assertFalse(report.ok)
+        self.assertIn(
+            "address_1", {error.field.rsplit(".", 1)[-1] for error in report.of(ERROR)}
+        )
+        self.assertEqual(table_dump(), before)
+
+
+def _all_text(path) -> str:
+    if path.is_dir():
+        return "".join(p.read_text() for p in sorted(path.iterdir()))
+    return path.read_text()
