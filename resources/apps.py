@@ -8,9 +8,10 @@ class ResourcesConfig(AppConfig):
     verbose_name = _("Directory")
 
     def ready(self):
-        from . import derived, search
+        from . import derived, freshness, search
 
         derived.connect()
+        freshness.connect()
         search.connect()
 
 

@@ -35,9 +35,11 @@ from pathlib import Path
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ..derived import refresh_services
+from ..freshness import touch
 from . import mapping
 from .sources import Record, SourceError, open_source
 
@@ -188,6 +190,7 @@ class _Importer:
         self.touched: dict[str, set] = defaultdict(set)
         self.unique_keys: dict[str, dict] = defaultdict(dict)
         self.refused: dict[str, set] = defaultdict(set)
+        self.dated: set = set()  # services whose row gives last_modified
         # Locations the input marks confidential; addresses with their
         # street redacted, by location id (see `check_redacted`).
         self.confidential: set = set()
@@ -216,6 +219,8 @@ class _Importer:
                 self.write_pass()
                 if not self.report.ok or dry_run:
                     raise _Rollback
+                self.collect_services()
+                self.stamp_services()
         except _Rollback:
             return
         except DatabaseError as error:
@@ -224,7 +229,6 @@ class _Importer:
             )
             return
         self.report.committed = True
-        self.collect_services()
 
     def records(self):
         for record in self.source.records():
@@ -502,6 +506,8 @@ class _Importer:
         modified = {}
         counts = self.report.counts[table_name]
         for pk, row in rows.items():
+            if table_name == "service" and row.get("last_modified"):
+                self.dated.add(pk)  # the file's date stands (`stamp_services`)
             obj = existing.get(pk)
             if obj is None:
                 obj = model(**row)
@@ -588,47 +594,20 @@ class _Importer:
         )
 
     def collect_services(self) -> None:
-        """Note every service whose derived rows the import may have changed."""
-        from ..models import (
-            Attribute,
-            Language,
-            Location,
-            Organization,
-            Schedule,
-            Service,
-            ServiceAtLocation,
-            TaxonomyTerm,
-        )
+        """Note every service that shows a row the import created or changed.
 
+        Their derived rows are rebuilt after the commit, and their
+        `last_modified` moves (see `stamp_services`).
+        """
         found = set(self.touched["service"])
-        paths = (
-            (ServiceAtLocation, "service_at_location", ("service_id",)),
-            (
-                Schedule,
-                "schedule",
-                (
-                    "service_id",
-                    "service_at_location__service_id",
-                    "location__service_at_locations__service_id",
-                ),
-            ),
-            (
-                Language,
-                "language",
-                ("service_id", "location__service_at_locations__service_id"),
-            ),
-            (Location, "location", ("service_at_locations__service_id",)),
-            (Organization, "organization", ("services__id",)),
-            (TaxonomyTerm, "taxonomy_term", ("attributes__service__id",)),
-            (Attribute, "attribute", ("service__id",)),
-        )
-        for model, table, lookups in paths:
+        for table, lookups in SHOWN_WITH_SERVICES.items():
             touched = list(self.touched[table])
+            rows = self.models[table].objects
             for start in range(0, len(touched), 1000):
-                rows = model.objects.filter(pk__in=touched[start : start + 1000])
+                chunk = rows.filter(pk__in=touched[start : start + 1000])
                 for lookup in lookups:
                     found.update(
-                        rows.exclude(**{f"{lookup}__isnull": True}).values_list(
+                        chunk.exclude(**{f"{lookup}__isnull": True}).values_list(
                             lookup, flat=True
                         )
                     )
@@ -636,11 +615,21 @@ class _Importer:
         existing = set()
         for start in range(0, len(ids), 1000):
             existing.update(
-                Service.objects.filter(pk__in=ids[start : start + 1000]).values_list(
-                    "pk", flat=True
-                )
+                self.models["service"]
+                .objects.filter(pk__in=ids[start : start + 1000])
+                .values_list("pk", flat=True)
             )
         self.report.service_ids = existing
+
+    def stamp_services(self) -> None:
+        """Move `last_modified` of the services whose related rows changed.
+
+        Bulk writes send no signals (see `resources.freshness`). A service
+        row of the file that gives its own `last_modified` keeps it.
+        """
+        ids = list(self.report.service_ids - self.dated)
+        for start in range(0, len(ids), 1000):
+            touch(Q(pk__in=ids[start : start + 1000]))
 
 
 @dataclass(frozen=True)
@@ -694,6 +683,38 @@ UNIQUE_KEYS = {
     ),
 }
 
+
+# For each table, the lookups from its rows to the services that show them.
+_AT_LOCATION = "location__service_at_locations__service_id"
+SHOWN_WITH_SERVICES = {
+    "service_at_location": ("service_id",),
+    "schedule": ("service_id", "service_at_location__service_id", _AT_LOCATION),
+    "language": ("service_id", _AT_LOCATION),
+    "phone": (
+        "service_id",
+        "service_at_location__service_id",
+        _AT_LOCATION,
+        "organization__services__id",
+    ),
+    "contact": (
+        "service_id",
+        "service_at_location__service_id",
+        _AT_LOCATION,
+        "organization__services__id",
+    ),
+    "location": ("service_at_locations__service_id",),
+    "address": (_AT_LOCATION,),
+    "accessibility": (_AT_LOCATION,),
+    "service_area": ("service_id", "service_at_location__service_id"),
+    "cost_option": ("service_id",),
+    "required_document": ("service_id",),
+    "funding": ("service_id", "organization__services__id"),
+    "url": ("service_id", "organization__services__id"),
+    "organization": ("services__id",),
+    "program": ("services__id",),
+    "taxonomy_term": ("attributes__service__id",),
+    "attribute": ("service__id",),
+}
 
 # The one required value a public export may leave empty (see `check_redacted`).
 REDACTED = ("address", "address_1")
