@@ -94,6 +94,15 @@ class ExportForm(forms.Form):
         widget=forms.RadioSelect,
         initial="public",
     )
+    for_spreadsheets = forms.BooleanField(
+        required=False,
+        label=_("For opening in a spreadsheet (CSV only)"),
+        help_text=_(
+            "Puts a quote before text that a spreadsheet would run as a "
+            "formula. Leave it off for other systems: they would read the "
+            "quotes as part of phone numbers and notes."
+        ),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -135,7 +144,11 @@ def export_view(request):
         name = f"hsds-{'public' if public else 'all'}-{stamp}"
         if kind == "csv":
             archive = tempfile.NamedTemporaryFile(suffix=".zip")  # noqa: SIM115
-            exporter.export_csv(Path(archive.name), public=public)
+            exporter.export_csv(
+                Path(archive.name),
+                public=public,
+                for_spreadsheets=form.cleaned_data["for_spreadsheets"],
+            )
             archive.seek(0)
             response = FileResponse(archive, as_attachment=True, filename=f"{name}.zip")
         else:

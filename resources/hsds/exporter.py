@@ -2,9 +2,12 @@
 
 - CSV: every HSDS table as its HSDS file (`services.csv`, ...) with the HSDS
   columns plus our extensions, and a `datapackage.json` describing them,
-  in a folder or a .zip. Text cells that a spreadsheet would run as a
-  formula get a leading single quote (see `mapping.guard_cell`); our
-  importer removes exactly that quote again.
+  in a folder or a .zip. The cells are the data, exactly: "+1 860 …" stays
+  a phone number. A package made for opening in a spreadsheet
+  (`for_spreadsheets=True`) instead puts a single quote before text that a
+  spreadsheet would run as a formula (see `mapping.guard_cell`), and says
+  so in `datapackage.json` (`mapping.FORMULA_GUARD`); our importer then
+  removes exactly that quote again.
 - JSON: an array of fully nested services, as `GET /api/services/{id}`
   returns them; NDJSON: the same, one service per line.
 
@@ -138,7 +141,9 @@ def _confidential(values: dict) -> bool:
 # CSV data package ----------------------------------------------------------------
 
 
-def export_csv(out: Path, *, public: bool = True) -> Counter:
+def export_csv(
+    out: Path, *, public: bool = True, for_spreadsheets: bool = False
+) -> Counter:
     """Write the CSV data package to a folder, or to a .zip if `out` ends so."""
     out = Path(out)
     counts: Counter = Counter()
@@ -146,6 +151,8 @@ def export_csv(out: Path, *, public: bool = True) -> Counter:
         name="community-resource-directory",
         title=f"{settings.DIRECTORY_NAME} (HSDS 3.1)",
     )
+    if for_spreadsheets:
+        descriptor[mapping.FORMULA_GUARD] = True
     with ExitStack() as stack:
         if out.suffix.lower() == ".zip":
             archive = stack.enter_context(
@@ -168,7 +175,7 @@ def export_csv(out: Path, *, public: bool = True) -> Counter:
                 writer = csv.writer(handle, lineterminator="\r\n")
                 writer.writerow(table.column_names)
                 for row in table_rows(table, public=public):
-                    writer.writerow(_cells(table, row))
+                    writer.writerow(_cells(table, row, guard=for_spreadsheets))
                     counts[table.file] += 1
         with open_member("datapackage.json") as handle:
             json.dump(descriptor, handle, indent=2)
@@ -176,11 +183,11 @@ def export_csv(out: Path, *, public: bool = True) -> Counter:
     return counts
 
 
-def _cells(table: mapping.Table, row: dict) -> list[str]:
+def _cells(table: mapping.Table, row: dict, *, guard: bool) -> list[str]:
     cells = []
     for column in table.columns:
         text = mapping.format_cell(column, row[column.name])
-        if column.type == mapping.STRING:
+        if guard and column.type == mapping.STRING:
             text = mapping.guard_cell(text)
         cells.append(text)
     return cells
@@ -236,9 +243,11 @@ def export_json(out: Path, *, public: bool = True, ndjson: bool = False) -> int:
     return count - (0 if ndjson else 2)
 
 
-def export(out: Path, *, format: str, public: bool = True) -> Counter:
+def export(
+    out: Path, *, format: str, public: bool = True, for_spreadsheets: bool = False
+) -> Counter:
     """Export in one of FORMATS; return counts of what was written."""
     if format == "csv":
-        return export_csv(out, public=public)
+        return export_csv(out, public=public, for_spreadsheets=for_spreadsheets)
     count = export_json(out, public=public, ndjson=format == "ndjson")
     return Counter({"services": count})

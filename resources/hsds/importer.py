@@ -408,8 +408,6 @@ class _Importer:
                     valid = False
                 continue
             raw = values[column.name]
-            if record.from_csv and isinstance(raw, str):
-                raw = mapping.unguard_cell(raw)
             try:
                 value = mapping.parse_value(column, raw, default_zone=self.zone)
             except mapping.ValueProblem as problem:

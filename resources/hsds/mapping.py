@@ -751,6 +751,11 @@ def check_row(table: str, row: dict) -> list[tuple[str, str]]:
     return problems
 
 
+# The data package property that says its text cells are guarded: our own
+# extension, read by our importer (other readers see the quotes).
+FORMULA_GUARD = "x-directory-formula-guard"
+
+
 def guard_cell(value: str) -> str:
     """Neutralise a CSV text cell that a spreadsheet would run as a formula."""
     return "'" + value if _FORMULA.match(value) else value

@@ -100,6 +100,10 @@ class CsvPackage:
             for resource in descriptor.get("resources") or ():
                 if isinstance(resource, dict) and isinstance(resource.get("path"), str):
                     paths[resource.get("name")] = resource["path"]
+        # Made for spreadsheets: text cells carry a quote to remove.
+        self.guarded = isinstance(descriptor, dict) and (
+            descriptor.get(mapping.FORMULA_GUARD) is True
+        )
         self.files: list[tuple[mapping.Table, str]] = []
         for table in mapping.TABLES:
             name = paths.get(table.name, table.file)
@@ -187,6 +191,13 @@ class CsvPackage:
                     reader = csv.DictReader(text)
                     for values in reader:
                         values.pop(None, None)  # cells beyond the header
+                        if self.guarded:
+                            values = {
+                                key: mapping.unguard_cell(value)
+                                if isinstance(value, str)
+                                else value
+                                for key, value in values.items()
+                            }
                         yield Record(
                             table.name, values, name, reader.line_num, from_csv=True
                         )

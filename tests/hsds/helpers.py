@@ -101,7 +101,6 @@ def typed_row(table: mapping.Table, row: dict, required: set) -> dict:
         column = table.by_name.get(name)
         if column is None:
             continue
-        text = mapping.unguard_cell(text)
         if text == "":
             if column.type == mapping.STRING and name in required:
                 typed[name] = ""

@@ -1,16 +1,18 @@
 """import_hsds: round trips of the official examples, faults, all-or-nothing."""
 
 import csv
+import io
 import json
 import shutil
 import tempfile
+import zipfile
 from pathlib import Path
 
 from django.core.management import call_command
 from django.test import TestCase
 
 from resources import roles
-from resources.hsds import exporter
+from resources.hsds import exporter, mapping
 from resources.hsds.importer import ERROR, SKIPPED, import_hsds
 from resources.models import Metadata, OpeningWindow, Schedule, Service
 
@@ -116,13 +118,16 @@ class ExampleRoundTripTests(TemporaryFolderMixin, TestCase):
             self.assertEqual(report.counts["service"]["unchanged"], 1)
 
 
-def assert_csv_row(file, expected, actual):
-    from resources.hsds import mapping
+def _descriptor(response) -> dict:
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    return json.loads(archive.read("datapackage.json"))
 
+
+def assert_csv_row(file, expected, actual):
     table = mapping.TABLES_BY_FILE[file]
     for name, text in expected.items():
         column = table.by_name[name]
-        got = mapping.unguard_cell(actual.get(name, ""))
+        got = actual.get(name, "")
         want = mapping.parse_value(column, text)
         have = mapping.parse_value(column, got)
         assert want == have, f"{file} {name}: {text!r} != {got!r}"
@@ -281,10 +286,24 @@ class BehaviourTests(TemporaryFolderMixin, TestCase):
             Service.objects.get(pk=EXAMPLE_SERVICE).history.first().history_type, "~"
         )
 
-    def test_formula_guard_is_lossless(self):
-        service = make_service(name='=HYPERLINK("x")', description="'=already quoted")
+    def test_csv_cells_are_the_data_exactly(self):
+        service = make_service(name="+1 860 555 0100 line", description="-1 day")
         out = self.folder / "export"
         exporter.export_csv(out, public=False)
+        row = read_csv_package(out)["services.csv"][str(service.pk)]
+        self.assertEqual(
+            (row["name"], row["description"]), ("+1 860 555 0100 line", "-1 day")
+        )
+        # Another system's package starting a cell with a quote keeps it.
+        Service.objects.filter(pk=service.pk).update(name="'quoted")
+        exporter.export_csv(out, public=False)
+        self.assert_imports(out)
+        self.assertEqual(Service.objects.get(pk=service.pk).name, "'quoted")
+
+    def test_formula_guard_for_spreadsheets_is_lossless(self):
+        service = make_service(name='=HYPERLINK("x")', description="'=already quoted")
+        out = self.folder / "export"
+        exporter.export_csv(out, public=False, for_spreadsheets=True)
         row = read_csv_package(out)["services.csv"][str(service.pk)]
         self.assertEqual(row["name"], '\'=HYPERLINK("x")')
         pk = service.pk
@@ -356,6 +375,12 @@ class AdminPageTests(TemporaryFolderMixin, TestCase):
         )
         self.assertEqual(response.status_code, 200)
         self.assertIn(".zip", response["Content-Disposition"])
+        self.assertNotIn(mapping.FORMULA_GUARD, _descriptor(response))
+        response = self.client.post(
+            "/admin/hsds/export/",
+            {"format": "csv", "scope": "public", "for_spreadsheets": "on"},
+        )
+        self.assertIs(_descriptor(response)[mapping.FORMULA_GUARD], True)
         response = self.client.post(
             "/admin/hsds/export/", {"format": "ndjson", "scope": "staff"}
         )

@@ -25,10 +25,21 @@ class Command(BaseCommand):
             help="Staff export: drafts, retired services and confidential "
             "addresses included. Keep it private.",
         )
+        parser.add_argument(
+            "--for-spreadsheets",
+            action="store_true",
+            help="CSV: quote text that a spreadsheet would run as a formula "
+            "(other systems would read the quotes as data).",
+        )
 
-    def handle(self, *args, out, format, everything, **options):
+    def handle(self, *args, out, format, everything, for_spreadsheets, **options):
         started = time.monotonic()
-        counts = export(out, format=format, public=not everything)
+        counts = export(
+            out,
+            format=format,
+            public=not everything,
+            for_spreadsheets=for_spreadsheets,
+        )
         for name, count in counts.items():
             self.stdout.write(f"{name}: {count}")
         scope = "staff (everything)" if everything else "public"
