@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that a database outage anywhere below becomes a calm 503.
     "resources.middleware.DatabaseUnavailableMiddleware",
+    "resources.middleware.PublicApiCorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -217,6 +218,11 @@ AXES_DISABLE_ACCESS_LOG = True
 # Directory policy, overridable per deployment.
 DIRECTORY_NAME = os.environ.get("DIRECTORY_NAME", "Hartford County Help Directory")
 DIRECTORY_PAGE_SIZE = 20
+# Who publishes this directory, as the HSDS API's root says to other systems.
+DIRECTORY_PUBLISHER = {
+    "name": os.environ.get("DIRECTORY_PUBLISHER_NAME", DIRECTORY_NAME),
+    "url": os.environ.get("DIRECTORY_PUBLISHER_URL", ""),
+}
 # Where the quick-exit button sends people: a neutral, everyday site.
 DIRECTORY_QUICK_EXIT_URL = os.environ.get(
     "DIRECTORY_QUICK_EXIT_URL", "https://www.weather.gov/"
@@ -300,6 +306,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_AUTHENTICATION": [],
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # Paths as HSDS names them (/services), relative to the server's /api.
+    "SCHEMA_PATH_PREFIX": "/api",
+    "SCHEMA_PATH_PREFIX_TRIM": True,
+    "SERVERS": [{"url": "/api", "description": "This directory's HSDS API"}],
     # Swagger UI from our own static files (no CDN), without inline scripts.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

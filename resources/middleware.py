@@ -109,3 +109,39 @@ class AdminReferrerPolicyMiddleware:
         if request.path.startswith(reverse("admin:index")):
             response.headers["Referrer-Policy"] = self.POLICY
         return response
+
+
+class PublicApiCorsMiddleware:
+    """Let any web page read the public HSDS API (CORS), never with credentials.
+
+    The API is read-only and public, so `GET` and `HEAD` answers carry
+    `Access-Control-Allow-Origin: *` (which browsers never combine with
+    cookies), and a preflight `OPTIONS` is answered here with the methods
+    and headers a reader may use. Nothing else of the site is shared.
+    """
+
+    METHODS = "GET, HEAD, OPTIONS"
+    HEADERS = "Accept, Accept-Language, Content-Type"
+    MAX_AGE = str(24 * 60 * 60)
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.http import HttpResponse
+        from django.urls import reverse
+
+        if not request.path.startswith(reverse("api:root")):
+            return self.get_response(request)
+        if request.method == "OPTIONS" and (
+            "access-control-request-method" in request.headers
+        ):
+            response = HttpResponse(status=204)
+            response.headers["Access-Control-Allow-Methods"] = self.METHODS
+            response.headers["Access-Control-Allow-Headers"] = self.HEADERS
+            response.headers["Access-Control-Max-Age"] = self.MAX_AGE
+        else:
+            response = self.get_response(request)
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            response.headers["Access-Control-Allow-Origin"] = "*"
+        return response

@@ -729,7 +729,14 @@ class ServiceAtLocationSerializer(ServiceAtLocationNestedSerializer):
 # The API root ------------------------------------------------------------------
 
 
+class PublisherSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    url = serializers.URLField(required=False)
+
+
 class RootSerializer(serializers.Serializer):
     version = serializers.CharField()
     profile = serializers.URLField()
     openapi_url = serializers.URLField()
+    description = serializers.CharField()
+    publisher = PublisherSerializer()

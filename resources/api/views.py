@@ -609,5 +609,11 @@ class RootView(APIView):
                 "version": serializers.HSDS_VERSION,
                 "profile": PROFILE_URL,
                 "openapi_url": request.build_absolute_uri(reverse("api:schema")),
+                "description": settings.SPECTACULAR_SETTINGS["DESCRIPTION"],
+                "publisher": {
+                    key: value
+                    for key, value in settings.DIRECTORY_PUBLISHER.items()
+                    if value
+                },
             }
         )
