@@ -3,7 +3,12 @@
 Field names and nesting follow `shared/hsds/schema/compiled/*.json`. HSDS
 allows no nulls, so empty optional values are left out; the fields HSDS
 requires are always present. Our extensions appear under their own names:
-`location.time_zone` and `location.address_visibility`.
+`location.time_zone`, `location.address_visibility` and `schedule.time_zone`.
+
+Hours carry their zone: `opens_at` and `closes_at` with the UTC offset of
+the zone they are wall-clock times in, that offset as `timezone` and the
+zone's IANA name as `time_zone` (see `mapping.zoned_hours`). The zone is the
+one of the record that holds the schedule (`HoursZoneMixin`).
 
 Confidential locations (shelters): unless the serializer context says
 `staff` (staff exports only), every place a location appears
@@ -13,12 +18,15 @@ decimals (about half a mile), as on the public pages.
 """
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..hsds.mapping import datestamp
+from ..hsds.mapping import datestamp, zoned_hours
 from ..models import (
     Accessibility,
     Address,
@@ -44,6 +52,7 @@ from ..models import (
     Unit,
     Url,
 )
+from ..opening import service_zone
 
 HSDS_VERSION = "3.1"
 
@@ -189,10 +198,37 @@ class AccessibilitySerializer(HSDSSerializer):
         fields = ("id", "location_id", "description", "details", "url")
 
 
+class HoursZoneMixin:
+    """Serialize the schedules nested in a record in that record's zone.
+
+    `hours_zone(instance)` names the zone, or None to keep the enclosing
+    record's (a service inside its service-at-location). The zones stack in
+    the serializer context while the record's fields are written.
+    """
+
+    def hours_zone(self, instance) -> ZoneInfo | None:
+        raise NotImplementedError
+
+    def to_representation(self, instance):
+        zone = self.hours_zone(instance)
+        if zone is None:
+            return super().to_representation(instance)
+        zones = self.context.setdefault("hours_zones", [])
+        zones.append(zone)
+        try:
+            return super().to_representation(instance)
+        finally:
+            zones.pop()
+
+
 class ScheduleSerializer(HSDSSerializer):
     service_id = _fk()
     location_id = _fk()
     service_at_location_id = _fk()
+    # HSDS types them as strings: a time with its offset, 09:00:00-05:00.
+    opens_at = serializers.CharField(read_only=True)
+    closes_at = serializers.CharField(read_only=True)
+    time_zone = serializers.SerializerMethodField()
 
     class Meta:
         model = Schedule
@@ -220,7 +256,28 @@ class ScheduleSerializer(HSDSSerializer):
             "schedule_link",
             "attending_type",
             "notes",
+            "time_zone",
         )
+
+    def zone(self) -> ZoneInfo:
+        zones = self.context.get("hours_zones")
+        return zones[-1] if zones else ZoneInfo(settings.TIME_ZONE)
+
+    def get_time_zone(self, schedule) -> str:
+        return str(self.zone())
+
+    def to_representation(self, schedule):
+        data = super().to_representation(schedule)
+        row = {
+            "valid_from": schedule.valid_from,
+            "valid_to": schedule.valid_to,
+            "opens_at": schedule.opens_at,
+            "closes_at": schedule.closes_at,
+            "timezone": schedule.timezone,
+        }
+        data.pop("time_zone")
+        data.update(zoned_hours(row, self.zone(), timezone.localdate()))
+        return data
 
 
 class ServiceAreaSerializer(HSDSSerializer):
@@ -458,7 +515,10 @@ def withhold(data: dict) -> None:
         address.pop("attention", None)
 
 
-class LocationSerializer(LocationListSerializer):
+class LocationSerializer(HoursZoneMixin, LocationListSerializer):
+    def hours_zone(self, location):
+        return location.zone
+
     languages = LanguageSerializer(many=True, read_only=True)
     addresses = AddressSerializer(many=True, read_only=True)
     contacts = ContactSerializer(many=True, read_only=True)
@@ -601,7 +661,7 @@ class ServiceListSerializer(HSDSSerializer):
         return data
 
 
-class ServiceAtLocationNestedSerializer(HSDSSerializer):
+class ServiceAtLocationNestedSerializer(HoursZoneMixin, HSDSSerializer):
     """A service-at-location inside its service: the location in full."""
 
     service_id = _fk()
@@ -611,6 +671,9 @@ class ServiceAtLocationNestedSerializer(HSDSSerializer):
     phones = PhoneSerializer(many=True, read_only=True)
     schedules = ScheduleSerializer(many=True, read_only=True)
     location = LocationSerializer(read_only=True)
+
+    def hours_zone(self, link):
+        return link.location.zone
 
     class Meta:
         model = ServiceAtLocation
@@ -627,7 +690,9 @@ class ServiceAtLocationNestedSerializer(HSDSSerializer):
         )
 
 
-class ServiceWithoutLinksSerializer(MetadataMixin, ServiceListSerializer):
+class ServiceWithoutLinksSerializer(
+    HoursZoneMixin, MetadataMixin, ServiceListSerializer
+):
     """A fully nested service, except its service-at-location rows."""
 
     additional_urls = UrlSerializer(many=True, read_only=True)
@@ -642,6 +707,13 @@ class ServiceWithoutLinksSerializer(MetadataMixin, ServiceListSerializer):
     contacts = ContactSerializer(many=True, read_only=True)
     capacities = ServiceCapacitySerializer(many=True, read_only=True)
     attributes = AttributeSerializer(many=True, read_only=True)
+
+    def hours_zone(self, service):
+        # Its links are loaded with it, except inside a service-at-location,
+        # whose zone then holds.
+        if "service_at_locations" in getattr(service, "_prefetched_objects_cache", {}):
+            return service_zone(service)
+        return None
 
     class Meta(ServiceListSerializer.Meta):
         fields = (

@@ -33,6 +33,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from rest_framework.utils.encoders import JSONEncoder
 
 from ..api import queries
@@ -109,15 +110,53 @@ def table_queryset(table: mapping.Table, *, public: bool) -> QuerySet:
     return _owned_by_visible(model, queryset)
 
 
+def schedule_zones():
+    """Return `zone(row)`: the zone a schedule row's times are in.
+
+    As the site reads them (`models.schedules.zones_by_service`): the zone
+    of the schedule's location, of its service-at-location's location, or
+    of its service's first location that names one; else the directory's.
+    Only locations that name a zone are looked up, so this stays small.
+    """
+    from zoneinfo import ZoneInfo
+
+    from ..models import ServiceAtLocation
+
+    named = dict(Location.objects.exclude(time_zone="").values_list("pk", "time_zone"))
+    of_link, of_service = {}, {}
+    for pk, service_id, location_id in (
+        ServiceAtLocation.objects.filter(location_id__in=list(named))
+        .order_by("pk")
+        .values_list("pk", "service_id", "location_id")
+    ):
+        of_link[pk] = named[location_id]
+        of_service.setdefault(service_id, named[location_id])
+    default = settings.TIME_ZONE
+
+    def zone(row: dict) -> ZoneInfo:
+        return ZoneInfo(
+            named.get(row.get("location_id"))
+            or of_link.get(row.get("service_at_location_id"))
+            or of_service.get(row.get("service_id"))
+            or default
+        )
+
+    return zone
+
+
 def table_rows(table: mapping.Table, *, public: bool):
     """Yield each exported row as {HSDS column: Python value}."""
     queryset = table_queryset(table, public=public)
-    attnames = [column.attname for column in table.columns]
+    attnames = [column.attname for column in table.columns if not column.derived]
+    zone = schedule_zones() if table.name == "schedule" else None
+    today = timezone.localdate()
     extra = []
     if public and table.name == "address":
         extra = ["location__address_visibility"]
     for values in queryset.values(*attnames, *extra).iterator(chunk_size=ROW_CHUNK):
-        row = {column.name: values[column.attname] for column in table.columns}
+        row = {column.name: values.get(column.attname) for column in table.columns}
+        if zone is not None:
+            row.update(mapping.zoned_hours(row, zone(row), today))
         if public and table.name == "location" and _confidential(values):
             row["transportation"] = ""
             for axis in ("latitude", "longitude"):

@@ -177,6 +177,7 @@ class _Importer:
                     else column.attname
                 )
                 for column in t.columns
+                if not column.derived
             }
             for t in mapping.TABLES
         }
@@ -402,6 +403,8 @@ class _Importer:
         row = {}
         valid = True
         for column in table.columns:
+            if column.derived:
+                continue  # recomputed from the rest (`mapping.zoned_hours`)
             if column.name not in values:
                 if column.required or column.ref_required:
                     fail(record, column.name, "Required field is missing.")
@@ -435,6 +438,10 @@ class _Importer:
         ):
             fail(record, column_name, reason)
             valid = False
+        if table.name == "schedule" and values.get("time_zone"):
+            # Our own format: the zone (of its location) says the offset,
+            # which changes with the date; a bare offset is the source's.
+            row["timezone"] = None
         table_name, column_name = REDACTED
         if valid and report and table.name == table_name and not row[column_name]:
             self.redacted.setdefault(row.get("location_id"), record)

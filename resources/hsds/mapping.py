@@ -9,7 +9,11 @@ knows HSDS.
 Conventions kept here, so that import and export agree:
 - Times: HSDS writes `opens_at` / `closes_at` as `09:00:00Z` or with an
   offset, but means the location's local wall-clock time. We store the
-  wall-clock time and drop the offset (`parse_time`).
+  wall-clock time and drop the offset (`parse_time`). We write it with the
+  UTC offset of its zone on the schedule's date (`09:00:00-05:00`), that
+  offset as the schedule's numeric `timezone` and the zone's IANA name as
+  our extension `time_zone` (`zoned_hours`): without them HSDS says UTC.
+  A schedule whose source gave its `timezone` keeps that offset.
 - CSV cells: a text value starting with ``=``, ``+``, ``-``, ``@``, a tab or
   a carriage return (after any leading single quotes) gets one extra single
   quote in front on export, as OWASP recommends against spreadsheet formula
@@ -66,6 +70,8 @@ class Column:
     attr: str | None = None
     # Our extensions (DESIGN.md §4), exchanged under their own names.
     extension: bool = False
+    # Written on export from other data (see `zoned_hours`); not read back.
+    derived: bool = False
     format: str = ""
 
     @property
@@ -440,6 +446,7 @@ TABLES: tuple[Table, ...] = (
             Column("schedule_link", format="uri"),
             Column("attending_type"),
             Column("notes"),
+            Column("time_zone", extension=True, derived=True),
         ),
         _attributes_and_metadata(),
     ),
@@ -628,6 +635,48 @@ def parse_time(value: str) -> dt.time:
         raise ValueProblem(f"{value!r} is not a valid time of day.") from None
 
 
+def hours_day(valid_from: dt.date | None, valid_to: dt.date | None, today: dt.date):
+    """Return the date whose UTC offset a schedule's times are written with.
+
+    Today, or the first day of a schedule that has not started, or the last
+    of one that has ended: offsets change with daylight saving time.
+    """
+    day = max(today, valid_from) if valid_from else today
+    return min(day, valid_to) if valid_to else day
+
+
+def utc_offset_hours(zone: dt.tzinfo, day: dt.date) -> float:
+    """Return the zone's offset from UTC at noon on `day`, in hours (-5.0)."""
+    moment = dt.datetime.combine(day, dt.time(12), tzinfo=zone)
+    return moment.utcoffset().total_seconds() / 3600
+
+
+def zoned_time(value: dt.time, offset_hours: float) -> str:
+    """Write a wall-clock time with its UTC offset: 09:00:00-05:00."""
+    sign = "-" if offset_hours < 0 else "+"
+    minutes = round(abs(offset_hours) * 60)
+    return f"{value:%H:%M:%S}{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def zoned_hours(row: dict, zone, today: dt.date) -> dict:
+    """Return a schedule row's times and zone as we publish them.
+
+    `row` holds the HSDS schedule columns (`opens_at` as `datetime.time`);
+    `zone` is the ZoneInfo its times are wall-clock times in, unless the row
+    gives its own `timezone` (an offset its source stated).
+    """
+    if row.get("timezone") is not None:
+        offset, found = row["timezone"], {}
+    else:
+        day = hours_day(row.get("valid_from"), row.get("valid_to"), today)
+        offset = utc_offset_hours(zone, day)
+        found = {"timezone": offset, "time_zone": str(zone)}
+    for name in ("opens_at", "closes_at"):
+        if row.get(name) is not None:
+            found[name] = zoned_time(row[name], offset)
+    return found
+
+
 def parse_value(column: Column, raw, *, default_zone: dt.tzinfo = dt.UTC):  # noqa: C901 - one branch per type reads best
     """Turn a raw CSV string or JSON value into the Python value of `column`.
 
@@ -776,7 +825,7 @@ def format_cell(column: Column, value) -> str:
     if column.type == NUMBER:
         return _number_text(float(value))
     if column.type == TIME:
-        return value.strftime("%H:%M:%S")
+        return value if isinstance(value, str) else value.strftime("%H:%M:%S")
     if column.type == DATESTAMP:
         return datestamp(value)
     if column.type == DATETIME:
