@@ -218,6 +218,11 @@ AXES_DISABLE_ACCESS_LOG = True
 # Directory policy, overridable per deployment.
 DIRECTORY_NAME = os.environ.get("DIRECTORY_NAME", "Hartford County Help Directory")
 DIRECTORY_PAGE_SIZE = 20
+# The official HSDS 3.1 files (schemas, examples) that the conformance tests
+# read; not part of the repository (see the README, "Exchanging data").
+HSDS_SPEC_DIR = Path(
+    os.environ.get("HSDS_SPEC_DIR", BASE_DIR.parent / "shared" / "hsds")
+)
 # Who publishes this directory, as the HSDS API's root says to other systems.
 DIRECTORY_PUBLISHER = {
     "name": os.environ.get("DIRECTORY_PUBLISHER_NAME", DIRECTORY_NAME),

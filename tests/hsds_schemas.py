@@ -1,4 +1,7 @@
-"""Validate against the official HSDS 3.1 JSON Schemas in ../shared/hsds, offline.
+"""Validate against the official HSDS 3.1 JSON Schemas, offline.
+
+They are found at `settings.HSDS_SPEC_DIR` (environment `HSDS_SPEC_DIR`;
+by default `../shared/hsds` beside the repository).
 
 The schemas carry no `$schema` or `$id` and refer to each other by GitHub
 URLs (SOURCE.md, "Using these offline"): a `referencing.Registry` maps those
@@ -15,21 +18,23 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-HSDS = Path(settings.BASE_DIR).parent / "shared" / "hsds"
+HSDS = Path(settings.HSDS_SPEC_DIR)
 EXAMPLES = HSDS / "examples"
 REMOTE = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/"
 
 
 def require_hsds() -> Path:
-    """Skip the calling test when the official HSDS files are not beside the repo.
+    """Skip the calling test when the official HSDS files are not at hand.
 
-    They are read-only material outside the repository (`../shared/hsds`):
-    a clone without them still runs every other test. `SkipTest` is an
+    They are not part of the repository (`settings.HSDS_SPEC_DIR`): a clone
+    without them still runs every other test. `SkipTest` is an
     ordinary exception, so a test case's class set-up that skips still rolls
     back its transaction (pytest's own skip would leave it open).
     """
     if not HSDS.is_dir():
-        raise unittest.SkipTest(f"the official HSDS files are not at {HSDS}")
+        raise unittest.SkipTest(
+            f"the official HSDS files are not at {HSDS} (set HSDS_SPEC_DIR)"
+        )
     return HSDS
 
 

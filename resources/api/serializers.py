@@ -1,6 +1,6 @@
 """HSDS 3.1 objects as JSON: the API's responses and the JSON exports.
 
-Field names and nesting follow `shared/hsds/schema/compiled/*.json`. HSDS
+Field names and nesting follow the official HSDS compiled schemas. HSDS
 allows no nulls, so empty optional values are left out; the fields HSDS
 requires are always present. Our extensions appear under their own names:
 `location.time_zone`, `location.address_visibility` and `schedule.time_zone`.
