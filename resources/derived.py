@@ -26,6 +26,7 @@ from .models import (
     ServiceArea,
     ServiceAtLocation,
     TaxonomyTerm,
+    TermMapping,
 )
 from .models.services import ServiceCoverage
 
@@ -195,6 +196,13 @@ def affected_services(instance) -> set:
                 .filter(taxonomy_term=instance)
                 .values_list("link_id", flat=True)
             )
+        case TermMapping():
+            # Services with their term now count under ours (or no longer).
+            return set(
+                Attribute.objects.for_entity("service")
+                .filter(taxonomy_term_id=instance.external_id)
+                .values_list("link_id", flat=True)
+            )
     return set()
 
 
@@ -243,6 +251,7 @@ WATCHED = (
     Organization,
     Attribute,
     TaxonomyTerm,
+    TermMapping,
 )
 
 

@@ -32,6 +32,7 @@ from .models import (
     ServiceAtLocation,
     ServiceCapacity,
     TaxonomyTerm,
+    TermMapping,
     Url,
 )
 
@@ -55,6 +56,7 @@ SHOWN_WITH_SERVICES = (
     ServiceAtLocation,
     ServiceCapacity,
     TaxonomyTerm,
+    TermMapping,
     Url,
 )
 
@@ -76,6 +78,8 @@ def services_showing(instance) -> Q | None:
             return Q(program_id=instance.pk)
         case TaxonomyTerm():
             return Q(attributes__taxonomy_term=instance)
+        case TermMapping():
+            return Q(attributes__taxonomy_term_id=instance.external_id)
         case Attribute():
             return {
                 "service": Q(pk=instance.link_id),

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from .. import taxonomies
+from .. import crosswalk, taxonomies
 from ..history import history_metadata_csv
 from ..models import (
     Accessibility,
@@ -42,6 +42,7 @@ from ..models import (
     SynonymGroup,
     Taxonomy,
     TaxonomyTerm,
+    TermMapping,
     Unit,
     Url,
 )
@@ -645,6 +646,71 @@ class TaxonomyTermAdmin(HistoryAdmin):
     search_fields = ("name", "code", "description", "aliases__phrase")
     autocomplete_fields = ("parent", "taxonomy_detail")
     inlines = (ConceptAliasInline,)
+    actions = ("map_as_suggested",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("mappings__term")
+
+    def get_list_display(self, request):
+        ours = crosswalk.directory_terms()  # once per page
+
+        @admin.display(description=_("shown as (crosswalk)"))
+        def shown_as(term):
+            """Our terms for another taxonomy's term, or the one suggested."""
+            if term.taxonomy_detail_id in crosswalk.OURS:
+                return ""
+            mapped = [str(mapping.term) for mapping in term.mappings.all()]
+            if mapped:
+                return ", ".join(mapped)
+            suggestion = crosswalk.suggest(term, ours)
+            if suggestion is None:
+                return "—"
+            return _("suggested: %(term)s") % {"term": suggestion}
+
+        return (*super().get_list_display(request), shown_as)
+
+    @admin.action(
+        description=_("Show as the suggested directory term (crosswalk)"),
+        permissions=["change"],
+    )
+    def map_as_suggested(self, request, queryset):
+        ours = crosswalk.directory_terms()
+        mapped, without = 0, []
+        for term in queryset.exclude(taxonomy_detail_id__in=crosswalk.OURS):
+            suggestion = crosswalk.suggest(term, ours)
+            if suggestion is None:
+                without.append(term.name)
+                continue
+            _entry, created = TermMapping.objects.get_or_create(
+                external=term, term=suggestion
+            )
+            mapped += created
+        self.message_user(
+            request,
+            ngettext("%d term mapped.", "%d terms mapped.", mapped) % mapped,
+        )
+        if without:
+            self.message_user(
+                request,
+                _("No suggestion for: %(names)s. Map them by hand.")
+                % {"names": ", ".join(without)},
+                messages.WARNING,
+            )
+
+
+@admin.register(TermMapping)
+class TermMappingAdmin(HistoryAdmin):
+    """The crosswalk: another taxonomy's term listed as one of ours."""
+
+    list_display = ("external", "their_taxonomy", "term")
+    list_select_related = ("external__taxonomy_detail", "term")
+    list_filter = ("external__taxonomy_detail",)
+    search_fields = ("external__name", "external__code", "term__name")
+    autocomplete_fields = ("external", "term")
+
+    @admin.display(description=_("their taxonomy"))
+    def their_taxonomy(self, mapping):
+        return mapping.external.taxonomy_detail or mapping.external.taxonomy
 
 
 @admin.register(Attribute)

@@ -15,13 +15,17 @@ field and reason for each. A reference to a row that exists neither in the
 input nor in the database is a fault too; with `lenient=True` a row whose
 required reference dangles is skipped, and a dangling optional reference
 (a location's organization, say) is dropped, each listed in the report.
-`dry_run=True` does everything, then rolls back.
+With `skip_invalid=True` every invalid row is skipped instead (and what
+refers to it, as with `lenient`), the rest imported in one transaction;
+`Report.write_csv` lists what was skipped and `Report.skipped_by_field`
+sums it up. `dry_run=True` does everything, then rolls back.
 
 After a successful import, the derived rows of the services concerned
 (opening windows, the search index) are rebuilt, since bulk writes send no
 signals.
 """
 
+import csv
 import datetime as dt
 import resource
 import time
@@ -91,6 +95,23 @@ class Report:
     def of(self, level: str) -> list[Issue]:
         return [issue for issue in self.issues if issue.level == level]
 
+    def skipped_by_field(self) -> list[tuple[str, str, int]]:
+        """Return (file, field, how many) for the skipped rows' faults, most first."""
+        counts = Counter(
+            (issue.file, issue.field.rsplit(".", 1)[-1]) for issue in self.of(SKIPPED)
+        )
+        return [(file, name, n) for (file, name), n in counts.most_common()]
+
+    def write_csv(self, path) -> None:
+        """Write every issue as a CSV row: level, file, row, field, reason."""
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["level", "file", "row", "field", "reason"])
+            for issue in self.issues:
+                writer.writerow(
+                    [issue.level, issue.file, issue.row, issue.field, issue.reason]
+                )
+
     @property
     def error_count(self) -> int:
         return len(self.of(ERROR)) + self.dropped_issues[ERROR]
@@ -128,6 +149,7 @@ def import_hsds(
     *,
     dry_run: bool = False,
     lenient: bool = False,
+    skip_invalid: bool = False,
     updated_by: str = "import_hsds",
     user=None,
     batch_size: int = BATCH_SIZE,
@@ -138,7 +160,12 @@ def import_hsds(
     try:
         source = open_source(Path(path))
         importer = _Importer(
-            source, report, lenient=lenient, updated_by=updated_by, user=user
+            source,
+            report,
+            lenient=lenient or skip_invalid,
+            skip_invalid=skip_invalid,
+            updated_by=updated_by,
+            user=user,
         )
         importer.batch_size = batch_size
         importer.run(dry_run=dry_run)
@@ -158,10 +185,21 @@ class _Rollback(Exception):
 
 
 class _Importer:
-    def __init__(self, source, report: Report, *, lenient: bool, updated_by: str, user):
+    def __init__(
+        self,
+        source,
+        report: Report,
+        *,
+        lenient: bool,
+        skip_invalid: bool,
+        updated_by: str,
+        user,
+    ):
         self.source = source
         self.report = report
         self.lenient = lenient
+        # What a fault in a row does: rejects the import, or skips the row.
+        self.fault = SKIPPED if skip_invalid else ERROR
         self.updated_by = updated_by
         self.user = user
         self.batch_size = BATCH_SIZE
@@ -241,11 +279,14 @@ class _Importer:
         for record in self.records():
             row = self.parse(record, report=True)
             if row is None:
-                # An invalid row still defines its id: what refers to it is fine.
+                # An invalid row still defines its id: what refers to it is
+                # fine, or skipped with it.
                 with suppress(mapping.ValueProblem, AttributeError):
                     pk = mapping.parse_value(mapping.ID, record.values.get("id"))
                     if pk is not None:
                         self.seen[record.table].add(pk)
+                        if self.fault == SKIPPED:
+                            self.skip(record.table, pk)
                 continue
             if row.get("id") is None:
                 continue
@@ -286,7 +327,7 @@ class _Importer:
             return
         first = self.unique_keys[record.table].setdefault(key, (row["id"], record))
         if first[0] != row["id"]:
-            self.refused[record.table].add(row["id"])
+            self.refuse(record.table, row["id"])
             where = first[1]
             self.error(
                 record,
@@ -317,7 +358,7 @@ class _Importer:
                     # A row the input rewrites is checked by its new values.
                     if existing["id"] in self.seen[table]:
                         continue
-                    self.refused[table].add(claim[0])
+                    self.refuse(table, claim[0])
                     self.error(
                         claim[1],
                         rule.field,
@@ -345,8 +386,11 @@ class _Importer:
                 )
                 .values_list("pk", flat=True)
             )
-            for location, record in pending.items():
-                if location not in stored:
+            for location, addresses in pending.items():
+                if location in stored:
+                    continue
+                for record, pk in addresses:
+                    self.refuse("address", pk)
                     self.error(
                         record,
                         "address_1",
@@ -374,7 +418,20 @@ class _Importer:
 
     # Checking one row ----------------------------------------------------------
 
-    def error(self, record: Record, column: str, reason: str, level: str = ERROR):
+    def refuse(self, table: str, pk) -> None:
+        """Keep a row found invalid after parsing out of the write pass."""
+        self.refused[table].add(pk)
+        if self.fault == SKIPPED:
+            self.skip(table, pk)
+
+    def skip(self, table: str, pk) -> None:
+        """Count a skipped row once; rows that refer to it follow (`lenient`)."""
+        if pk not in self.skipped[table]:
+            self.skipped[table].add(pk)
+            self.report.counts[table]["skipped"] += 1
+
+    def error(self, record: Record, column: str, reason: str, level: str = ""):
+        level = level or self.fault
         name = (
             f"{record.path}.{column}"
             if record.path and column
@@ -444,7 +501,9 @@ class _Importer:
             row["timezone"] = None
         table_name, column_name = REDACTED
         if valid and report and table.name == table_name and not row[column_name]:
-            self.redacted.setdefault(row.get("location_id"), record)
+            self.redacted.setdefault(row.get("location_id"), []).append(
+                (record, row["id"])
+            )
         return row if valid else None
 
     def database_limits(self, table: str, column: mapping.Column, value) -> str:
@@ -488,8 +547,7 @@ class _Importer:
                 keep = False
             elif column.ref_required:
                 self.error(record, column.name, f"{what}: row skipped.", SKIPPED)
-                self.skipped[record.table].add(row["id"])
-                self.report.counts[record.table]["skipped"] += 1
+                self.skip(record.table, row["id"])
                 return None
             else:
                 self.error(record, column.name, f"{what}: reference dropped.", SKIPPED)

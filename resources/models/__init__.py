@@ -24,7 +24,7 @@ from .services import (
     ServiceCapacity,
     Unit,
 )
-from .taxonomy import Attribute, Taxonomy, TaxonomyTerm
+from .taxonomy import Attribute, Taxonomy, TaxonomyTerm, TermMapping
 from .verification import Verification
 
 __all__ = [
@@ -58,6 +58,7 @@ __all__ = [
     "SynonymGroup",
     "Taxonomy",
     "TaxonomyTerm",
+    "TermMapping",
     "Unit",
     "Url",
     "Verification",

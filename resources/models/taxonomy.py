@@ -248,3 +248,66 @@ class Attribute(HSDSModel):
 
     def __str__(self):
         return f"{self.taxonomy_term} → {self.link_entity} {self.link_id}"
+
+
+def _directory_terms():
+    from ..taxonomies import ACCESS_ID, CATEGORIES_ID
+
+    return {"taxonomy_detail_id__in": [CATEGORIES_ID, ACCESS_ID]}
+
+
+class TermMapping(models.Model):
+    """A crosswalk entry: a term of another taxonomy shown as one of ours.
+
+    Services imported with another system's taxonomy (AIRS/211 LA, Open
+    Eligibility, ...) carry its terms; a mapping lists them under the
+    directory's category or access term too, on the public pages and in
+    search. Their own terms stay on them, and in the HSDS exports.
+    """
+
+    external = models.ForeignKey(
+        TaxonomyTerm,
+        on_delete=models.CASCADE,
+        related_name="mappings",
+        verbose_name=_("their term"),
+    )
+    term = models.ForeignKey(
+        TaxonomyTerm,
+        on_delete=models.CASCADE,
+        related_name="mapped_from",
+        limit_choices_to=_directory_terms,
+        verbose_name=_("shown as"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("crosswalk entry")
+        verbose_name_plural = _("crosswalk")
+        ordering = ["external__taxonomy_detail__name", "external__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external", "term"],
+                name="term_mapping_unique",
+                violation_error_message=_("This term is already mapped there."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.external} → {self.term}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from ..taxonomies import ACCESS_ID, CATEGORIES_ID
+
+        ours = (CATEGORIES_ID, ACCESS_ID)
+        errors = {}
+        if self.external_id and self.external.taxonomy_detail_id in ours:
+            errors["external"] = _("This is already one of the directory's terms.")
+        if self.term_id and self.term.taxonomy_detail_id not in ours:
+            errors["term"] = _(
+                "Choose one of the directory's categories or access terms."
+            )
+        if errors:
+            raise ValidationError(errors)

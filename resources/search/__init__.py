@@ -56,6 +56,7 @@ from .vocabulary import connect, current, known_words
 __all__ = [
     "Facet",
     "Outcome",
+    "concepts_named",
     "connect",
     "filter_facets",
     "index_services",
@@ -354,6 +355,21 @@ def suggest(text: str, *, memo: dict | None = None) -> str | None:
         Service.objects.published().using(using), corrected, memo=memo, relaxed=True
     )
     return corrected if found.exists() else None
+
+
+def concepts_named(text: str) -> list[str]:
+    """Return the ids of the categories and access terms `text` names, best first.
+
+    As a search reads them: by their names and aliases, a phrase before a
+    word ("emergency shelter" before "shelter"). What the crosswalk offers
+    for another taxonomy's term.
+    """
+    vocabulary = _vocabulary(router.db_for_read(Service))
+    needs, _negatives = Query.parse(text or "").needs(vocabulary)
+    found: dict[str, None] = {}
+    for need in sorted(needs, key=lambda need: -need.length):
+        found.update(dict.fromkeys(sorted(need.named)))
+    return list(found)
 
 
 def related_terms(text: str, *, memo: dict | None = None) -> list[str]:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.conf.locale import LANG_INFO
 
-from ..models import Attribute, Language, Service
+from ..models import Attribute, Language, Service, TermMapping
 from . import language
 from .facets import Facet
 from .query import concept_word, words
@@ -108,6 +108,7 @@ def build(service_ids: list) -> dict:
 
     terms = defaultdict(list)
     facets = defaultdict(set)
+    tagged = defaultdict(set)  # term id: the services it is applied to
     for service_id, term_id, term in (
         Attribute.objects.for_entity("service")
         .filter(link_id__in=ids, taxonomy_term__isnull=False)
@@ -116,6 +117,16 @@ def build(service_ids: list) -> dict:
     ):
         terms[service_id].append(term)
         facets[service_id].add(Facet.term(term_id))
+        tagged[term_id].add(service_id)
+    # Another taxonomy's terms count as the directory's terms the crosswalk
+    # maps them to: listed under those categories, found by their concepts.
+    for external_id, term_id, term in TermMapping.objects.filter(
+        external_id__in=list(tagged)
+    ).values_list("external_id", "term_id", "term__name"):
+        for service_id in tagged[external_id]:
+            if Facet.term(term_id) not in facets[service_id]:
+                terms[service_id].append(term)
+                facets[service_id].add(Facet.term(term_id))
 
     languages = defaultdict(dict)  # insertion-ordered sets
     for service_id, name, code in [

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
 
-from ..models import Attribute, Language, ServiceAtLocation
+from ..models import Attribute, Language, ServiceAtLocation, TermMapping
 
 
 @dataclass(frozen=True)
@@ -38,9 +38,17 @@ def condition(facets: list[Facet]) -> Q:
     codes = [facet.value for facet in facets if facet.kind == "language"]
     found = Q(pk__in=[])
     if terms:
+        # The term itself, or another taxonomy's term the crosswalk maps to it.
         found |= Q(
             pk__in=Attribute.objects.for_entity("service")
-            .filter(taxonomy_term__in=terms)
+            .filter(
+                Q(taxonomy_term__in=terms)
+                | Q(
+                    taxonomy_term__in=TermMapping.objects.filter(term__in=terms).values(
+                        "external"
+                    )
+                )
+            )
             .values("link_id")
         )
     for code in codes:

@@ -4,9 +4,12 @@ Self-contained (no official example files needed): each test writes the
 JSON another directory would send.
 """
 
+import csv
+import io
 import json
 import uuid
 
+from django.core.management import call_command
 from django.test import SimpleTestCase, TestCase
 
 from resources import taxonomies
@@ -334,3 +337,93 @@ def _all_text(path) -> str:
     if path.is_dir():
         return "".join(p.read_text() for p in sorted(path.iterdir()))
     return path.read_text()
+
+
+class SkipInvalidTests(TemporaryFolderMixin, TestCase):
+    """--skip-invalid: the valid rows in, each invalid one listed, one transaction."""
+
+    def feed(self) -> list:
+        organization = {"id": _id(), "name": "Org", "description": "An org."}
+        good = {"id": _id(), "name": "Good", "status": "active"}
+        bad_status = {"id": _id(), "name": "Bad status", "status": "open"}
+        bad_phone = {
+            "id": _id(),
+            "name": "Bad phone",
+            "status": "active",
+            "phones": [
+                {"id": _id(), "number": "860-555-0100", "type": "carrier pigeon"}
+            ],
+        }
+        return [dict(organization, services=[good, bad_status, bad_phone])]
+
+    def test_valid_rows_import_and_each_skipped_row_is_listed(self):
+        path = self.folder / "feed.json"
+        path.write_text(json.dumps(self.feed()))
+        strict = import_hsds(path)
+        self.assertFalse(strict.ok)
+        self.assertFalse(Service.objects.filter(name="Good").exists())
+
+        report = import_hsds(path, skip_invalid=True)
+        self.assertTrue(report.ok, report.lines())
+        self.assertEqual(
+            set(Service.objects.values_list("name", flat=True)), {"Good", "Bad phone"}
+        )
+        self.assertFalse(Service.objects.get(name="Bad phone").phones.exists())
+        self.assertEqual(report.counts["service"]["skipped"], 1)
+        self.assertEqual(report.counts["phone"]["skipped"], 1)
+        self.assertEqual(
+            sorted(report.skipped_by_field()),
+            [("feed.json", "status", 1), ("feed.json", "type", 1)],
+        )
+        out = self.folder / "report.csv"
+        report.write_csv(out)
+        rows = list(csv.DictReader(out.open()))
+        self.assertEqual({row["level"] for row in rows}, {"skipped"})
+        self.assertEqual(
+            {row["field"] for row in rows},
+            {"services[1].status", "services[2].phones[0].type"},
+        )
+
+    def test_what_refers_to_a_skipped_row_follows_it(self):
+        taxonomy, terms = other_taxonomy("a", "a")
+        child = dict(terms[1], id=_id(), code="b", parent_id=terms[1]["id"])
+        service = {
+            "id": _id(),
+            "name": "Tagged",
+            "status": "active",
+            "organization": {"id": _id(), "name": "Org", "description": "An org."},
+            "attributes": [{"id": _id(), "taxonomy_term_id": terms[1]["id"]}],
+        }
+        path = self.write_json("feed.json", [taxonomy, *terms, child])
+        report = import_hsds(path, skip_invalid=True)
+        self.assertTrue(report.ok, report.lines())
+        self.assertTrue(TaxonomyTerm.objects.filter(pk=terms[0]["id"]).exists())
+        self.assertFalse(TaxonomyTerm.objects.filter(pk=terms[1]["id"]).exists())
+        # An optional reference to it is dropped, a required one skips the row.
+        self.assertIsNone(TaxonomyTerm.objects.get(pk=child["id"]).parent_id)
+        report = import_hsds(
+            self.write_json("services.json", [service]), skip_invalid=True
+        )
+        self.assertTrue(report.ok, report.lines())
+        self.assertFalse(Service.objects.get(pk=service["id"]).attributes.exists())
+        self.assertEqual(report.counts["attribute"]["skipped"], 1)
+
+    def write_json(self, name, content):
+        path = self.folder / name
+        path.write_text(json.dumps(content))
+        return path
+
+    def test_the_command_writes_the_report(self):
+        path = self.write_json("feed.json", self.feed())
+        out = self.folder / "issues.csv"
+        stdout = io.StringIO()
+        call_command(
+            "import_hsds",
+            str(path),
+            "--skip-invalid",
+            "--report",
+            str(out),
+            stdout=stdout,
+        )
+        self.assertIn("Skipped for status in feed.json: 1", stdout.getvalue())
+        self.assertEqual(len(list(csv.DictReader(out.open()))), 2)
