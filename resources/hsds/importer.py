@@ -230,6 +230,7 @@ class _Importer:
         self.unique_keys: dict[str, dict] = defaultdict(dict)
         self.refused: dict[str, set] = defaultdict(set)
         self.dated: set = set()  # services whose row gives last_modified
+        self.placeholders: dict = {}  # organization id: file (see below)
         # Locations the input marks confidential; addresses with their
         # street redacted, by location id (see `check_redacted`).
         self.confidential: set = set()
@@ -400,6 +401,16 @@ class _Importer:
         self.redacted.clear()
 
     def write_pass(self) -> None:
+        Organization = self.models["organization"]
+        for pk, file in self.placeholders.items():
+            Organization.objects.get_or_create(
+                pk=pk,
+                defaults={
+                    "name": _placeholder_name(file),
+                    "description": f"Services imported from {file} named no "
+                    "organization: give each its own, then publish it.",
+                },
+            )
         for record in self.records():
             row = self.parse(record, report=False)
             if row is None or row.get("id") is None:
@@ -459,9 +470,16 @@ class _Importer:
                 self.error(record, key, note, NOTE)
         row = {}
         valid = True
+        placeless = False
         for column in table.columns:
             if column.derived:
                 continue  # recomputed from the rest (`mapping.zoned_hours`)
+            if (table.name, column.name) == NO_ORGANIZATION and (
+                values.get(column.name) in (None, "")
+            ):
+                row[column.attname] = self.without_organization(record, report=report)
+                placeless = True
+                continue
             if column.name not in values:
                 if column.required or column.ref_required:
                     fail(record, column.name, "Required field is missing.")
@@ -499,12 +517,41 @@ class _Importer:
             # Our own format: the zone (of its location) says the offset,
             # which changes with the date; a bare offset is the source's.
             row["timezone"] = None
+        if placeless:
+            row["publication_status"] = "draft"
+        if valid and (nothing := mapping.says_nothing(table.name, row)):
+            if report:
+                self.error(record, nothing[0], nothing[1], NOTE)
+                self.report.counts[table.name]["skipped"] += 1
+            return None
         table_name, column_name = REDACTED
         if valid and report and table.name == table_name and not row[column_name]:
             self.redacted.setdefault(row.get("location_id"), []).append(
                 (record, row["id"])
             )
         return row if valid else None
+
+    def without_organization(self, record: Record, *, report: bool) -> uuid.UUID:
+        """Return where a service that names no organization goes (HSDS allows it).
+
+        The directory shows a service with its organization, so a new one is
+        kept as a draft under a placeholder organization for its file, for a
+        caseworker to complete; a service the directory holds keeps its own
+        organization and state (see `flush`).
+        """
+        placeholder = uuid.uuid5(_PLACEHOLDERS, record.file)
+        if report:
+            self.placeholders[placeholder] = record.file
+            self.seen["organization"].add(placeholder)
+            self.error(
+                record,
+                "organization_id",
+                "No organization: a new service is kept as a draft under "
+                f"'{_placeholder_name(record.file)}' for a caseworker to "
+                "complete; a known one keeps its own.",
+                NOTE,
+            )
+        return placeholder
 
     def database_limits(self, table: str, column: mapping.Column, value) -> str:
         """Check a value against the model field (length, format, range)."""
@@ -580,6 +627,12 @@ class _Importer:
                 created.append(obj)
                 log.append(self.log_row(table_name, pk, now, "create"))
             else:
+                if table_name == "service" and row["organization_id"] in (
+                    self.placeholders
+                ):
+                    # Known here: it keeps its organization and state.
+                    row.pop("organization_id")
+                    row.pop("publication_status")
                 if table_name == "address" and row.get("address_1") == "":
                     # Redacted by a public export: keep what we hold.
                     for attname in ("address_1", "address_2", "attention"):
@@ -778,6 +831,15 @@ SHOWN_WITH_SERVICES = {
     "taxonomy_term": ("attributes__service__id",),
     "attribute": ("service__id",),
 }
+
+# A service without organization goes under a placeholder for its file.
+NO_ORGANIZATION = ("service", "organization_id")
+_PLACEHOLDERS = uuid.UUID("0c6e8f0e-3f9b-4c55-9d1e-6a3b2a1f7c44")
+
+
+def _placeholder_name(file: str) -> str:
+    return f"Organization not given ({file})"[:255]
+
 
 # The one required value a public export may leave empty (see `check_redacted`).
 REDACTED = ("address", "address_1")

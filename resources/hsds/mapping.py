@@ -778,17 +778,6 @@ def check_row(table: str, row: dict) -> list[tuple[str, str]]:
         start, end = row.get("valid_from"), row.get("valid_to")
         if start and end and start > end:
             problems.append(("valid_from", "is after valid_to."))
-        owners = ("service_id", "location_id", "service_at_location_id")
-        if not any(row.get(name) for name in owners):
-            problems.append(
-                (
-                    "service_id",
-                    "a schedule needs a service, location or service_at_location.",
-                )
-            )
-    elif table == "language":
-        if not row.get("name") and not row.get("code"):
-            problems.append(("name", "give a language name or code."))
     elif table == "location":
         for name, limit in (("latitude", 90), ("longitude", 180)):
             value = row.get(name)
@@ -803,6 +792,24 @@ def check_row(table: str, row: dict) -> list[tuple[str, str]]:
 # The data package property that says its text cells are guarded: our own
 # extension, read by our importer (other readers see the quotes).
 FORMULA_GUARD = "x-directory-formula-guard"
+
+
+def says_nothing(table: str, row: dict) -> tuple[str, str] | None:
+    """Return (field, reason) for a row HSDS allows but that says nothing here.
+
+    HSDS requires only an `id` of a language or a schedule; one without a
+    name or code, or without a record to belong to, is skipped with a note
+    rather than refused.
+    """
+    if table == "language" and not row.get("name") and not row.get("code"):
+        return "name", "A language with neither name nor code says nothing: skipped."
+    owners = ("service_id", "location_id", "service_at_location_id")
+    if table == "schedule" and not any(row.get(name) for name in owners):
+        return (
+            "service_id",
+            "Hours of no service, location or service_at_location: skipped.",
+        )
+    return None
 
 
 def guard_cell(value: str) -> str:

@@ -427,3 +427,57 @@ class SkipInvalidTests(TemporaryFolderMixin, TestCase):
         )
         self.assertIn("Skipped for status in feed.json: 1", stdout.getvalue())
         self.assertEqual(len(list(csv.DictReader(out.open()))), 2)
+
+
+class NoStricterThanHsdsTests(TemporaryFolderMixin, TestCase):
+    """What the schemas allow imports; what the directory cannot show waits."""
+
+    def write_json(self, name, content):
+        path = self.folder / name
+        path.write_text(json.dumps(content))
+        return path
+
+    def test_a_service_without_organization_is_kept_as_a_draft(self):
+        service = {"id": _id(), "name": "Orphan pantry", "status": "active"}
+        report = import_hsds(self.write_json("services.json", [service]))
+        self.assertTrue(report.ok, report.lines())
+        imported = Service.objects.get(pk=service["id"])
+        self.assertEqual(imported.publication_status, "draft")
+        self.assertEqual(
+            imported.organization.name, "Organization not given (services.json)"
+        )
+        self.assertIn("organization_id", {note.field for note in report.of("note")})
+        # Not public until a caseworker completes it.
+        self.assertNotContains(self.client.get("/services/?q=pantry"), "Orphan pantry")
+
+    def test_a_known_service_keeps_its_organization(self):
+        known = make_service(name="Known")
+        organization = known.organization_id
+        update = {"id": str(known.pk), "name": "Known, renamed", "status": "active"}
+        report = import_hsds(self.write_json("services.json", [update]))
+        self.assertTrue(report.ok, report.lines())
+        known.refresh_from_db()
+        self.assertEqual(
+            (known.name, known.organization_id, known.publication_status),
+            ("Known, renamed", organization, "published"),
+        )
+
+    def test_rows_that_say_nothing_are_skipped_with_a_note(self):
+        service = {
+            "id": _id(),
+            "name": "Clinic",
+            "status": "active",
+            "organization": {"id": _id(), "name": "Org", "description": "An org."},
+            "languages": [{"id": _id()}, {"id": _id(), "code": "es"}],
+        }
+        report = import_hsds(self.write_json("services.json", [service]))
+        self.assertTrue(report.ok, report.lines())
+        self.assertEqual(
+            list(
+                Service.objects.get(pk=service["id"]).languages.values_list(
+                    "code", flat=True
+                )
+            ),
+            ["es"],
+        )
+        self.assertEqual(report.counts["language"]["skipped"], 1)
