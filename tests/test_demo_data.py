@@ -225,8 +225,9 @@ class DemoDirectoryTests(TestCase):
             (Service, "service"),
         ):
             for pk in model.objects.values_list("pk", flat=True):
+                # The package's provenance row (the import logs its own too).
                 metadata = Metadata.objects.get(
-                    resource_type=resource_type, resource_id=pk
+                    resource_type=resource_type, resource_id=pk, field_name="source"
                 )
                 self.assertEqual(metadata.field_name, "source")
                 self.assertEqual(metadata.replacement_value, SOURCE)
