@@ -8,57 +8,39 @@ is shown with, in the same transaction. Bulk writes send no signals: the
 importer calls `touch` itself.
 """
 
+from django.apps import apps
 from django.db.models import Q
 from django.db.models.signals import post_save, pre_delete
 from django.utils import timezone
 
 from .models import (
-    Accessibility,
-    Address,
     Attribute,
-    Contact,
-    CostOption,
-    Funding,
-    Language,
+    ChangeRequest,
     Location,
+    Metadata,
     Organization,
-    OrganizationIdentifier,
-    Phone,
     Program,
-    RequiredDocument,
-    Schedule,
     Service,
-    ServiceArea,
-    ServiceAtLocation,
-    ServiceCapacity,
+    Taxonomy,
     TaxonomyTerm,
     TermMapping,
-    Url,
+    Unit,
+    Verification,
 )
+from .models.base import HSDSModel
 
-# What a service's page or HSDS document shows beside its own fields.
-SHOWN_WITH_SERVICES = (
-    Accessibility,
-    Address,
-    Attribute,
-    Contact,
-    CostOption,
-    Funding,
-    Language,
-    Location,
-    Organization,
-    OrganizationIdentifier,
-    Phone,
-    Program,
-    RequiredDocument,
-    Schedule,
-    ServiceArea,
-    ServiceAtLocation,
-    ServiceCapacity,
-    TaxonomyTerm,
-    TermMapping,
-    Url,
-)
+# HSDS records that no service's page or document shows: the rest are.
+NOT_SHOWN = (Service, Metadata, Taxonomy, Unit, ChangeRequest, Verification)
+
+
+def shown_with_services() -> list:
+    """Return the models whose records a service's page or HSDS document shows."""
+    return [
+        model
+        for model in apps.get_app_config("resources").get_models()
+        if (issubclass(model, HSDSModel) and model not in NOT_SHOWN)
+        or model is TermMapping
+    ]
 
 
 def _of_locations(ids) -> Q:
@@ -114,7 +96,7 @@ def _changed(sender, instance, raw=False, using=None, **kwargs):
 
 
 def connect() -> None:
-    for model in SHOWN_WITH_SERVICES:
+    for model in shown_with_services():
         post_save.connect(_changed, sender=model, dispatch_uid=f"fresh-{model}")
         # Before the delete: afterwards the links to the services are gone.
         pre_delete.connect(_changed, sender=model, dispatch_uid=f"fresh-del-{model}")

@@ -346,7 +346,7 @@ class _Importer:
         for table, keys in self.unique_keys.items():
             rule = UNIQUE_KEYS[table]
             model = self.models[table]
-            values = sorted({key[rule.lookup_part] for key in keys}, key=str)
+            values = sorted({key[0] for key in keys}, key=str)
             for start in range(0, len(values), 1000):
                 rows = model.objects.filter(
                     **{f"{rule.lookup}__in": values[start : start + 1000]}
@@ -754,8 +754,7 @@ class _Unique:
 
     field: str  # the HSDS column to blame
     attnames: tuple[str, ...]  # id first, then what the key is made of
-    lookup: str  # the attname that narrows the database rows
-    lookup_part: int  # its place in the key
+    lookup: str  # the attname of the key's first part: narrows the rows read
     key: Callable[[dict], tuple | None]
     what: Callable[[tuple], str]
 
@@ -785,7 +784,6 @@ UNIQUE_KEYS = {
         "code",
         ("id", "code", "taxonomy_detail_id", "taxonomy"),
         "code",
-        0,
         _term_key,
         _term_clash,
     ),
@@ -793,7 +791,6 @@ UNIQUE_KEYS = {
         "location_id",
         ("id", "service_id", "location_id"),
         "service_id",
-        0,
         _link_key,
         lambda key: f"The service {key[0]} is already linked to the location {key[1]}",
     ),
