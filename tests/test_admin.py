@@ -32,6 +32,9 @@ from resources.models import (
     ServiceArea,
     ServiceAtLocation,
     ServiceCapacity,
+    Taxonomy,
+    TaxonomyTerm,
+    TermMapping,
     Unit,
     Url,
     Verification,
@@ -158,6 +161,13 @@ def one_of_each(full_service):
             words="ukulele",
             date=timezone.localdate() - datetime.timedelta(days=days),
         )
+    theirs = Taxonomy.objects.create(name="Open Eligibility", description="Theirs.")
+    TermMapping.objects.create(
+        external=TaxonomyTerm.objects.create(
+            name="Food", description="Meals.", code="food", taxonomy_detail=theirs
+        ),
+        term=term("basic-needs"),
+    )
     return service
 
 

@@ -646,7 +646,7 @@ class TaxonomyTermAdmin(HistoryAdmin):
     search_fields = ("name", "code", "description", "aliases__phrase")
     autocomplete_fields = ("parent", "taxonomy_detail")
     inlines = (ConceptAliasInline,)
-    actions = ("map_as_suggested",)
+    actions = ("map_as_suggested", "export_history")
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("mappings__term")
