@@ -9,7 +9,9 @@
   so in `datapackage.json` (`mapping.FORMULA_GUARD`); our importer then
   removes exactly that quote again.
 - JSON: an array of fully nested services, as `GET /api/services/{id}`
-  returns them; NDJSON: the same, one service per line.
+  returns them; NDJSON: the same, one service per line. A staff export
+  nests every record's change log (`metadata`) in the record, as the CSV
+  package's `metadata.csv` holds it (`_nest_metadata`).
 
 A public export (the default) holds what the public API shows: published
 services and what hangs off them, confidential addresses withheld (no
@@ -37,8 +39,8 @@ from django.utils import timezone
 from rest_framework.utils.encoders import JSONEncoder
 
 from ..api import queries
-from ..api.serializers import ServiceSerializer
-from ..models import Contact, Location, Phone, Service
+from ..api.serializers import MetadataSerializer, ServiceSerializer
+from ..models import Contact, Location, Metadata, Phone, Service
 from . import mapping
 
 BATCH_SIZE = 200
@@ -248,8 +250,51 @@ def service_documents(*, public: bool = True, queryset: QuerySet | None = None):
         )
         by_pk = {service.pk: service for service in fetched}
         queries.attach_metadata(list(by_pk.values()))
-        for pk in chunk:
-            yield ServiceSerializer(by_pk[pk], context=context).data
+        documents = [ServiceSerializer(by_pk[pk], context=context).data for pk in chunk]
+        if not public:
+            _nest_metadata(documents)
+        yield from documents
+
+
+def _records(item: dict, table: str):
+    """Yield (table, object) for a nested HSDS object and every one inside it."""
+    yield table, item
+    for nested in mapping.TABLES_BY_NAME[table].nested:
+        if nested.kind == "meta" or nested.key not in item:
+            continue
+        children = item[nested.key]
+        for child in children if isinstance(children, list) else [children]:
+            if isinstance(child, dict):
+                yield from _records(child, nested.table)
+
+
+def _nest_metadata(documents: list) -> None:
+    """Put each nested record's metadata rows in it, a few queries a batch.
+
+    Services carry theirs already (`queries.attach_metadata`); the rest —
+    phones, schedules, locations, terms... — get theirs here, where HSDS
+    nests a `metadata` array, so that a staff JSON export loses no row.
+    """
+    holders: dict = {}
+    for document in documents:
+        for table, item in _records(document, "service"):
+            keys = {n.key for n in mapping.TABLES_BY_NAME[table].nested}
+            if "metadata" in keys and "metadata" not in item and item.get("id"):
+                holders.setdefault(item["id"], []).append(item)
+    ids = list(holders)
+    for start in range(0, len(ids), ROW_CHUNK):
+        rows = Metadata.objects.filter(
+            resource_id__in=ids[start : start + ROW_CHUNK]
+        ).order_by("last_action_date", "pk")
+        found: dict = {}
+        for row in rows:
+            found.setdefault(str(row.resource_id), []).append(row)
+        for pk in ids[start : start + ROW_CHUNK]:
+            if str(pk) not in found:
+                continue
+            data = MetadataSerializer(found[str(pk)], many=True).data
+            for item in holders[pk]:
+                item["metadata"] = data
 
 
 def _dumps(document) -> str:

@@ -11,7 +11,7 @@ from django.test import TestCase
 from resources.demo import load_demo_data
 from resources.hsds import exporter, mapping
 from resources.hsds.importer import import_hsds
-from resources.models import Location
+from resources.models import Location, Metadata
 
 from ..factories import link, make_location, make_service
 from ..hsds_schemas import _contents, errors
@@ -132,8 +132,49 @@ class DemoRoundTripTests(ExportTestCase):
         exporter.export_json(second, public=False)
 
         def without_log(document):
-            return {k: v for k, v in document.items() if k != "metadata"}
+            # The import logs what it created, in every record it wrote.
+            if isinstance(document, list):
+                return [without_log(item) for item in document]
+            if isinstance(document, dict):
+                return {
+                    k: without_log(v) for k, v in document.items() if k != "metadata"
+                }
+            return document
 
         before = [without_log(d) for d in json.loads(first.read_text())]
         after = [without_log(d) for d in json.loads(second.read_text())]
         self.assertEqual(before, after)
+
+
+class StaffJsonMetadataTests(ExportTestCase):
+    def test_a_staff_json_export_keeps_every_metadata_row(self):
+        load_demo_data()
+        # The demo's import logged a row for each record it created.
+        out = self.folder / "all.ndjson"
+        exporter.export_json(out, public=False, ndjson=True)
+        exported = set()
+
+        def collect(node):
+            if isinstance(node, dict):
+                for row in node.get("metadata", ()):
+                    exported.add(row["id"])
+                for value in node.values():
+                    collect(value)
+            elif isinstance(node, list):
+                for value in node:
+                    collect(value)
+
+        for line in out.read_text().splitlines():
+            collect(json.loads(line))
+        shown = {
+            str(pk)
+            for pk in Metadata.objects.exclude(
+                resource_type__in=("taxonomy", "taxonomy_term")
+            ).values_list("pk", flat=True)
+        }
+        self.assertGreater(len(shown), 400)
+        self.assertEqual(shown - exported, set())
+        # The public export keeps the change log to services and organizations.
+        public = self.folder / "public.json"
+        exporter.export_json(public, public=True)
+        self.assertNotIn('"resource_type": "phone"', public.read_text())
