@@ -229,6 +229,8 @@ class _Importer:
         self.touched: dict[str, set] = defaultdict(set)
         self.unique_keys: dict[str, dict] = defaultdict(dict)
         self.refused: dict[str, set] = defaultdict(set)
+        # Rows HSDS allows that belong to nothing here (see `parse`).
+        self.unattached: dict[str, set] = defaultdict(set)
         self.dated: set = set()  # services whose row gives last_modified
         self.placeholders: dict = {}  # organization id: file (see below)
         # Locations the input marks confidential; addresses with their
@@ -471,6 +473,7 @@ class _Importer:
         row = {}
         valid = True
         placeless = False
+        unattached = None  # a reference HSDS allows to be missing, but we need
         for column in table.columns:
             if column.derived:
                 continue  # recomputed from the rest (`mapping.zoned_hours`)
@@ -479,6 +482,13 @@ class _Importer:
             ):
                 row[column.attname] = self.without_organization(record, report=report)
                 placeless = True
+                continue
+            if (
+                column.ref_required
+                and not column.required
+                and (values.get(column.name) in (None, ""))
+            ):
+                unattached = unattached or column
                 continue
             if column.name not in values:
                 if column.required or column.ref_required:
@@ -519,6 +529,19 @@ class _Importer:
             row["timezone"] = None
         if placeless:
             row["publication_status"] = "draft"
+        if valid and unattached is not None:
+            # HSDS requires only the id; the directory cannot keep a row
+            # that belongs to nothing. What refers to it follows it.
+            if report and row.get("id") is not None:
+                self.error(
+                    record,
+                    unattached.name,
+                    f"No {unattached.ref} to belong to: skipped.",
+                    NOTE,
+                )
+                self.unattached[table.name].add(row["id"])
+                self.skip(table.name, row["id"])
+            return None
         if valid and (nothing := mapping.says_nothing(table.name, row)):
             if report:
                 self.error(record, nothing[0], nothing[1], NOTE)
@@ -589,7 +612,7 @@ class _Importer:
                 what = f"The {column.ref} {target_id} was skipped"
             else:
                 what = f"No {column.ref} has the id {target_id}"
-            if not self.lenient:
+            if not self.lenient and target_id not in self.unattached[column.ref]:
                 self.error(record, column.name, f"{what}.")
                 keep = False
             elif column.ref_required:
@@ -599,6 +622,11 @@ class _Importer:
             else:
                 self.error(record, column.name, f"{what}: reference dropped.", SKIPPED)
                 row[column.attname] = None
+                # Hours whose only owner was dropped now belong to nothing.
+                if nothing := mapping.says_nothing(record.table, row):
+                    self.error(record, nothing[0], nothing[1], NOTE)
+                    self.skip(record.table, row["id"])
+                    return None
         return row if keep else None
 
     # Writing -------------------------------------------------------------------

@@ -481,3 +481,22 @@ class NoStricterThanHsdsTests(TemporaryFolderMixin, TestCase):
             ["es"],
         )
         self.assertEqual(report.counts["language"]["skipped"], 1)
+
+    def test_a_row_that_belongs_to_nothing_is_skipped_with_what_refers_to_it(self):
+        service = make_service(name="Linked")
+        link_id = _id()
+        item = {
+            "id": link_id,
+            "service_id": str(service.pk),
+            "schedules": [{"id": _id(), "byday": "MO", "freq": "WEEKLY"}],
+        }
+        before = table_dump()
+        report = import_hsds(self.write_json("service_at_locations.json", [item]))
+        self.assertTrue(report.ok, report.lines())
+        self.assertEqual(
+            [(n.field, n.reason) for n in report.of("note") if "belong" in n.reason],
+            [("location_id", "No location to belong to: skipped.")],
+        )
+        self.assertEqual(report.counts["service_at_location"]["skipped"], 1)
+        self.assertEqual(report.counts["schedule"]["skipped"], 1)
+        self.assertEqual(table_dump(), before)
