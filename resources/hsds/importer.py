@@ -20,6 +20,14 @@ refers to it, as with `lenient`), the rest imported in one transaction;
 `Report.write_csv` lists what was skipped and `Report.skipped_by_field`
 sums it up. `dry_run=True` does everything, then rolls back.
 
+Unique keys (a term's code within its taxonomy) are checked before
+writing, so a clash is reported by row and field too. An empty street is
+accepted for a confidential location's address (a public export redacts
+it) and never blanks the one we hold. Rows HSDS allows but the directory
+cannot keep are not refused: a new service without organization becomes a
+draft under a placeholder; a row that belongs to nothing is skipped with a
+note.
+
 After a successful import, the derived rows of the services concerned
 (opening windows, the search index) are rebuilt, since bulk writes send no
 signals.
@@ -103,14 +111,17 @@ class Report:
         return [(file, name, n) for (file, name), n in counts.most_common()]
 
     def write_csv(self, path) -> None:
-        """Write every issue as a CSV row: level, file, row, field, reason."""
+        """Write every issue as a CSV row: level, file, row, field, reason.
+
+        For people, in a spreadsheet: reasons quote what the feed said, so
+        cells are guarded against formulas (`mapping.guard_cell`).
+        """
         with open(path, "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(["level", "file", "row", "field", "reason"])
             for issue in self.issues:
-                writer.writerow(
-                    [issue.level, issue.file, issue.row, issue.field, issue.reason]
-                )
+                cells = (issue.level, issue.file, issue.row, issue.field, issue.reason)
+                writer.writerow([mapping.guard_cell(str(cell)) for cell in cells])
 
     @property
     def error_count(self) -> int:
