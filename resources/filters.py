@@ -19,6 +19,7 @@ from .forms import QuickWidgets
 from .models import Service, TaxonomyTerm
 
 DEFAULT_RADIUS_MILES = 10
+OPEN_AT_YEARS = (1900, 2200)
 
 
 class ServiceFilterForm(forms.Form):
@@ -56,6 +57,13 @@ class ServiceFilterForm(forms.Form):
             ) from None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+        # Hours are read around the moment, in local time: years at the
+        # calendar's ends would overflow, and nobody plans a visit there.
+        if not OPEN_AT_YEARS[0] <= moment.year <= OPEN_AT_YEARS[1]:
+            raise forms.ValidationError(
+                _("Give a date between %(first)s and %(last)s.")
+                % {"first": OPEN_AT_YEARS[0], "last": OPEN_AT_YEARS[1]}
+            )
         return moment
 
 

@@ -115,6 +115,13 @@ def test_open_at_a_given_time(client, directory):
     assert names(client, open_at="2026-12-05T11:00-05:00") == ["Youth Centre"]
 
 
+def test_open_at_the_calendars_ends_is_a_message_not_a_500(client, directory):
+    for moment in ("0001-01-01T00:00+14:00", "9999-12-31T23:59-12:00", "0001-01-01"):
+        response = client.get(URL, {"open_at": moment})
+        assert response.status_code == 200, moment
+        assert "Give a date between 1900 and 2200." in response.content.decode()
+
+
 def test_near_a_zip_sorts_by_distance_and_drops_the_far(client, directory):
     response = client.get(URL, {"near": "06103", "radius": 5})
     services = response.context["services"]
