@@ -803,13 +803,17 @@ def says_nothing(table: str, row: dict) -> tuple[str, str] | None:
     """
     if table == "language" and not row.get("name") and not row.get("code"):
         return "name", "A language with neither name nor code says nothing: skipped."
-    owners = ("service_id", "location_id", "service_at_location_id")
-    if table == "schedule" and not any(row.get(name) for name in owners):
-        return (
-            "service_id",
-            "Hours of no service, location or service_at_location: skipped.",
-        )
+    owners = OWNERS.get(table)
+    if owners and not any(row.get(name) for name in owners):
+        return owners[0], f"A {table} of no {' or '.join(owners)}: skipped."
     return None
+
+
+# What a schedule or a language must belong to, to mean anything here.
+OWNERS = {
+    "schedule": ("service_id", "location_id", "service_at_location_id"),
+    "language": ("service_id", "location_id", "phone_id"),
+}
 
 
 def guard_cell(value: str) -> str:

@@ -258,6 +258,18 @@ class DetectKindTests(SimpleTestCase):
             "location",
         )
 
+    def test_rows_that_say_nothing(self):
+        self.assertEqual(
+            mapping.says_nothing("language", {"code": "es"})[0], "service_id"
+        )
+        self.assertIsNone(
+            mapping.says_nothing("language", {"code": "es", "location_id": 1})
+        )
+        self.assertEqual(
+            mapping.says_nothing("schedule", {"byday": "MO"})[0], "service_id"
+        )
+        self.assertIsNone(mapping.says_nothing("phone", {}))
+
     def test_file_names(self):
         self.assertEqual(mapping.kind_of_file("taxonomy_terms.ndjson"), "taxonomy_term")
         self.assertEqual(mapping.kind_of_file("Taxonomies.json"), "taxonomy")
