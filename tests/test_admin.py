@@ -492,3 +492,12 @@ def test_data_exchange_links_show_only_to_those_let_in(client):
     html = client.get("/admin/").content.decode()
     assert "Import HSDS data" in html
     assert client.get("/admin/hsds/import/").status_code == 200
+
+
+def test_an_action_on_ids_that_are_not_ids_is_a_message(caseworker_client, one_of_each):
+    for model in (Service, TaxonomyTerm):
+        response = caseworker_client.post(
+            admin_url(model, "changelist"),
+            {"action": "export_history", "_selected_action": ["'; drop", "x"]},
+        )
+        assert response.status_code == 302, model

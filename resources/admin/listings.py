@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -64,6 +64,14 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     list_per_page = 50
     actions = ("export_history",)
+
+    def response_action(self, request, queryset, **kwargs):
+        # A tampered selection ("not-an-id") is a message, not a 500.
+        try:
+            return super().response_action(request, queryset, **kwargs)
+        except (ValidationError, ValueError):
+            self.message_user(request, _("Select items from the list."), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def _editor_kept_out(self, request) -> bool:
         return not isinstance(self, EditorScopedAdmin) and is_organization_editor(
