@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that a database outage anywhere below becomes a calm 503.
     "resources.middleware.DatabaseUnavailableMiddleware",
+    "resources.middleware.DatabaseTimeoutMiddleware",
     "resources.middleware.PublicApiCorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -118,6 +119,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"].setdefault(
         "options", "-c work_mem=" + os.environ.get("DJANGO_DB_WORK_MEM", "16MB")
     )
+
+# Time limits for the SQL of web requests (PostgreSQL), in milliseconds:
+# past them the request gets the calm 503 page instead of a hung worker.
+# Below gunicorn's timeout (gunicorn.conf.py), which is below the proxy's.
+DIRECTORY_DB_TIMEOUTS = {
+    "public": int(os.environ.get("DJANGO_DB_PUBLIC_TIMEOUT_MS", "5000")),
+    "staff": int(os.environ.get("DJANGO_DB_STAFF_TIMEOUT_MS", "40000")),
+    "lock": int(os.environ.get("DJANGO_DB_LOCK_TIMEOUT_MS", "3000")),
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -281,7 +291,8 @@ DIRECTORY_VERIFICATION_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "directory.logs.Redact"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         # The development server's request log would tie searches to IPs.

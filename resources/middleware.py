@@ -1,18 +1,21 @@
-"""Answer a calm 503 when the database cannot be reached."""
+"""The site's own middleware: outages, time limits, sessions, headers."""
 
-from pathlib import Path
-
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpResponse
 
-_PAGE = Path(__file__).resolve().parent.parent / "templates" / "503.html"
+# Should even the template fail, this is sent.
+_PLAIN = b"The directory is briefly unavailable. Please try again in a minute."
 
 
 class DatabaseUnavailableMiddleware:
-    """Turn a lost database connection into a static 503 with Retry-After.
+    """Turn a lost, hung or locked database into a calm 503 with Retry-After.
 
-    The page is read from disk, not rendered: nothing here may touch the
-    database or anything that could fail for the same reason.
+    A refused connection, a statement cut by `statement_timeout` and a lock
+    not granted within `lock_timeout` are all `OperationalError`s. The page
+    is rendered from a plain template with no context processors, nothing
+    that could touch the database; it works under the site's CSP (no inline
+    style or script) and has the quick exit.
     """
 
     retry_after_seconds = 30
@@ -32,12 +35,58 @@ class DatabaseUnavailableMiddleware:
         return None
 
     def unavailable(self, error: DatabaseError) -> HttpResponse:
+        from django.template.loader import render_to_string
+
+        try:
+            page = render_to_string(
+                "503.html", {"quick_exit_url": settings.DIRECTORY_QUICK_EXIT_URL}
+            )
+        except Exception:  # noqa: BLE001 - the plainest page beats none
+            page = _PLAIN
         response = HttpResponse(
-            _PAGE.read_bytes(), status=503, content_type="text/html; charset=utf-8"
+            page, status=503, content_type="text/html; charset=utf-8"
         )
         response["Retry-After"] = str(self.retry_after_seconds)
         response["Cache-Control"] = "no-store"
         return response
+
+
+class DatabaseTimeoutMiddleware:
+    """Give every web request's SQL a time limit (PostgreSQL).
+
+    Public pages get `DIRECTORY_DB_TIMEOUTS["public"]`, the admin the
+    longer `["staff"]`, both `["lock"]` to wait for a lock, in milliseconds.
+    A hung query or a locked table then ends in the calm 503 instead of
+    holding the worker until gunicorn kills it. The limits are set with the
+    request's first statement, on the same cursor and outside Django's
+    query log; a request that never reaches the database costs nothing.
+    Management commands and the task worker never pass through here, so
+    imports and rebuilds run without a limit.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.urls import reverse
+
+        connection = connections["default"]
+        if connection.vendor != "postgresql":
+            return self.get_response(request)
+        limits = settings.DIRECTORY_DB_TIMEOUTS
+        staff = request.path.startswith(reverse("admin:index"))
+        statement = int(limits["staff" if staff else "public"])
+        lock = int(limits["lock"])
+        pending = [f"SET statement_timeout = {statement}; SET lock_timeout = {lock}"]
+
+        def limited(execute, sql, params, many, context):
+            if pending:
+                with context["connection"].connection.cursor() as cursor:
+                    cursor.execute(pending.pop())
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(limited):
+            return self.get_response(request)
 
 
 class StaffSessionTimeoutMiddleware:

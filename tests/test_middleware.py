@@ -1,7 +1,10 @@
-"""A database outage shows people a calm page, never an error trace."""
+"""A database outage, a hung query or a locked table shows a calm page, fast."""
 
+import re
+import time
 from unittest import mock
 
+import psycopg2
 import pytest
 from django.db import OperationalError, connection
 from django.test import Client
@@ -36,6 +39,10 @@ def assert_calm_503(response) -> None:
     assert "Traceback" not in text
     assert "OperationalError" not in text
     assert "Connection refused" not in text
+    assert "Nothing you sent was saved" in text
+    # Works under the site's CSP: no inline style or script, and the way out.
+    assert not re.search(r"<style|style=|<script>|onclick=", text)
+    assert 'id="quick-exit"' in text
 
 
 @pytest.mark.parametrize("url", ["/", "/services/"])
@@ -73,3 +80,65 @@ def test_pages_work_again_once_the_database_is_back(browser):
         assert browser.get("/").status_code == 503
 
     assert browser.get("/").status_code == 200
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="time limits are PostgreSQL's"
+)
+
+
+@pytest.fixture
+def locked_services(transactional_db, settings):
+    """Another session holds every row of the service table, as a stuck job would."""
+    settings.DEBUG = True
+    params = connection.get_connection_params()
+    other = psycopg2.connect(**params)
+    other.autocommit = False
+    with other.cursor() as cursor:
+        cursor.execute("LOCK TABLE resources_service IN ACCESS EXCLUSIVE MODE")
+    yield
+    other.rollback()
+    other.close()
+    with connection.cursor() as cursor:  # for the flush that follows
+        cursor.execute("RESET statement_timeout; RESET lock_timeout")
+
+
+@postgresql_only
+@pytest.mark.parametrize("limit", ["lock", "public"])
+def test_a_locked_table_gives_the_503_page_within_the_time_limit(
+    locked_services, settings, limit
+):
+    settings.DIRECTORY_DB_TIMEOUTS = {"public": 60_000, "staff": 60_000, "lock": 60_000}
+    settings.DIRECTORY_DB_TIMEOUTS[limit] = 300
+    started = time.monotonic()
+
+    response = Client(raise_request_exception=False).get("/services/?q=food")
+
+    assert time.monotonic() - started < 10
+    assert_calm_503(response)
+
+
+@postgresql_only
+def test_staff_pages_wait_longer_than_public_ones(db, settings):
+    settings.DIRECTORY_DB_TIMEOUTS = {"public": 1234, "staff": 56789, "lock": 321}
+    staff = Client()
+    staff.force_login(make_staff())
+
+    def limits(client, url):
+        seen = {}
+
+        def record(execute, sql, params, many, context):
+            result = execute(sql, params, many, context)
+            with context["connection"].connection.cursor() as cursor:
+                cursor.execute("SHOW statement_timeout")
+                seen["statement"] = cursor.fetchone()[0]
+                cursor.execute("SHOW lock_timeout")
+                seen["lock"] = cursor.fetchone()[0]
+            return result
+
+        with connection.execute_wrapper(record):
+            assert client.get(url).status_code == 200
+        return seen
+
+    assert limits(Client(), "/services/") == {"statement": "1234ms", "lock": "321ms"}
+    assert limits(staff, "/admin/") == {"statement": "56789ms", "lock": "321ms"}

@@ -70,15 +70,71 @@ def test_hsts_in_production(settings, client):
 
 
 def test_gunicorn_access_log_records_no_address_agent_or_query():
+    log_format = _gunicorn_settings()["access_log_format"]
+    for field in ("%(h)s", "%(a)s", "%(r)s", "%(q)s", "%(f)s", "%(u)s"):
+        assert field not in log_format
+    assert "%(U)s" in log_format  # the path, without the query string
+
+
+def _gunicorn_settings() -> dict:
     from pathlib import Path
 
     namespace = {}
     source = Path(__file__).resolve().parents[1] / "gunicorn.conf.py"
     exec(source.read_text(), namespace)  # noqa: S102 - our own config file
-    log_format = namespace["access_log_format"]
-    for field in ("%(h)s", "%(a)s", "%(r)s", "%(q)s", "%(f)s", "%(u)s"):
-        assert field not in log_format
-    assert "%(U)s" in log_format  # the path, without the query string
+    return namespace
+
+
+def test_gunicorn_error_log_holds_no_address_or_query(capsys):
+    from gunicorn.config import Config
+
+    namespace = _gunicorn_settings()
+    config = Config()
+    for name in ("errorlog", "loglevel", "logger_class"):
+        if name in namespace:
+            config.set(name, namespace[name])
+    log = config.logger_class(config)
+
+    log.error("Invalid request from ip=%s: %s", "203.0.113.9", "Invalid HTTP method")
+    log.warning("Error handling request /services/?q=%s", "my+husband+hits+me")
+    log.info("Bad request from %s", "2001:db8::7")
+
+    written = capsys.readouterr().err
+    assert "Invalid request" in written and "Error handling request" in written
+    for private in ("203.0.113.9", "husband", "2001:db8::7"):
+        assert private not in written
+
+
+def test_django_logs_are_redacted_too(settings):
+    import logging
+
+    from directory.logs import Redact, redact
+
+    assert "redact" in settings.LOGGING["handlers"]["console"]["filters"]
+    record = logging.LogRecord(
+        "django.request",
+        logging.WARNING,
+        __file__,
+        1,
+        "Not Found: %s from %s",
+        ("/services/?q=no+papers", "198.51.100.4"),
+        None,
+    )
+    assert Redact().filter(record)
+    assert record.getMessage() == "Not Found: /services/?… from [address]"
+    # Times and ids are not addresses.
+    assert redact("at 15:01:34, service 12345") == "at 15:01:34, service 12345"
+
+
+def test_gunicorn_binds_loopback_and_limits_time_below_the_proxy(settings):
+    namespace = _gunicorn_settings()
+    assert namespace["bind"].startswith("127.0.0.1:")
+    # The database gives up first (a calm 503), then gunicorn, then the
+    # proxy (nginx's default 60 s).
+    staff_seconds = settings.DIRECTORY_DB_TIMEOUTS["staff"] / 1000
+    assert staff_seconds < namespace["timeout"] < 60
+    assert namespace["graceful_timeout"] < namespace["timeout"]
+    assert namespace["max_requests"] > 0 and namespace["max_requests_jitter"] > 0
 
 
 def test_quick_exit_and_crisis_lines_on_every_page(client, public_urls, settings):
