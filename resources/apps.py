@@ -8,11 +8,21 @@ class ResourcesConfig(AppConfig):
     verbose_name = _("Directory")
 
     def ready(self):
+        from django.db.models.signals import post_delete
+
         from . import derived, freshness, search
+        from .models import ChangeRequest
+        from .services import change_request_forget_contact
 
         derived.connect()
         freshness.connect()
         search.connect()
+        post_delete.connect(
+            lambda instance, **kwargs: change_request_forget_contact(instance.pk),
+            sender=ChangeRequest,
+            dispatch_uid="change-request-forget-contact",
+            weak=False,
+        )
 
 
 class DirectoryAdminConfig(admin_apps.AdminConfig):

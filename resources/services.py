@@ -194,6 +194,17 @@ def _resolve(change_request: ChangeRequest, *, user, status: str, note: str) -> 
     change_request._history_user = user
     change_request.full_clean()
     change_request.save()
+    change_request_forget_contact(change_request.pk)
+
+
+def change_request_forget_contact(pk) -> int:
+    """Erase the reporter's contact from every stored version of a request.
+
+    The public form promises the contact goes once the request is dealt
+    with: from its history rows too, which old versions and the history
+    export show. Called on resolving and, by a signal, on deleting.
+    """
+    return ChangeRequest.history.filter(id=pk).exclude(contact="").update(contact="")
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from resources import roles
 from resources.models import ChangeRequest, Phone, Schedule, Service, Verification
 from resources.services import (
     change_request_accept,
@@ -242,6 +243,43 @@ def test_a_request_is_decided_once(listing):
     change_request.refresh_from_db()
     assert change_request.status == ChangeRequest.Status.REJECTED
     assert change_request.contact == ""  # the reporter's contact is not kept
+    # ...in any stored version either, which old versions and exports show.
+    assert change_request.history.count() >= 2
+    assert not change_request.history.exclude(contact="").exists()
+
+
+@pytest.mark.parametrize("close", ["accept", "duplicate", "delete", "admin delete"])
+def test_closing_or_deleting_a_request_erases_the_contact_from_history(
+    listing, close, client
+):
+    request = ChangeRequest.objects.create(
+        service=listing, problem="phone", message="Rings out", contact="555-0100"
+    )
+    request.message = "Rings out, every time"
+    request.save()  # a second stored version, with the contact
+    pk, user = request.pk, make_staff()
+    if close == "accept":
+        change_request_accept(change_request=request, user=user)
+    elif close == "duplicate":
+        change_request_mark_duplicate(change_request=request, user=user)
+    elif close == "delete":
+        request.delete()
+    else:
+        admin = make_staff(role=roles.ADMINISTRATORS)
+        client.force_login(admin)
+        response = client.post(
+            "/admin/resources/changerequest/",
+            {
+                "action": "delete_selected",
+                "_selected_action": [str(pk)],
+                "post": "yes",
+            },
+        )
+        assert response.status_code in (200, 302)
+
+    versions = ChangeRequest.history.filter(id=pk)
+    assert versions.exists()
+    assert not versions.exclude(contact="").exists()
 
 
 def test_reject_needs_a_reason(listing):
