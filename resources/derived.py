@@ -5,13 +5,23 @@ deletes model instances; these receivers note which services are affected
 and refresh their derived rows once, when the transaction commits. This is
 index maintenance, not domain logic: it only recomputes data that is fully
 determined by the records themselves. Bulk writes (`bulk_create`,
-`QuerySet.update`) send no signals: code that uses them calls
-`refresh_services` itself, and `manage.py rebuild_indexes` rebuilds all.
+`QuerySet.update`) send no signals: code that uses them marks and
+refreshes the services itself, and `manage.py rebuild_indexes` rebuilds all.
+
+The note is durable: each affected service gets a `StaleService` row in the
+same transaction as the change, cleared once its rows are rebuilt. Should
+the rebuild never happen (the process killed just after the commit, a lost
+connection), `repair()` finds the row and does it; it also finds services
+whose entry in the search index is missing, or there when it must not be.
 """
 
+import datetime as dt
+import uuid
+
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 
 from . import areas
 from .models import (
@@ -25,9 +35,11 @@ from .models import (
     Service,
     ServiceArea,
     ServiceAtLocation,
+    StaleService,
     TaxonomyTerm,
     TermMapping,
 )
+from .models.search import SearchEntry
 from .models.services import ServiceCoverage
 
 # Phones a person can call or text: not fax or pager.
@@ -206,24 +218,72 @@ def affected_services(instance) -> set:
     return set()
 
 
-def _pending(connection) -> set:
-    """Return the ids waiting for this transaction's commit, registering one flush.
+def mark_stale(service_ids, token=None) -> uuid.UUID:
+    """Note, in the current transaction, that these services need a rebuild."""
+    token = token or uuid.uuid4()
+    now = timezone.now()
+    service_ids = sorted(set(service_ids), key=str)  # one lock order
+    for start in range(0, len(service_ids), 1000):
+        StaleService.objects.bulk_create(
+            [
+                StaleService(service_id=pk, token=token, noted_at=now)
+                for pk in service_ids[start : start + 1000]
+            ],
+            update_conflicts=True,
+            unique_fields=["service_id"],
+            update_fields=["token", "noted_at"],
+        )
+    return token
 
-    A rolled-back transaction drops its callbacks; the set goes with it.
+
+def clear_stale(service_ids, token) -> None:
+    """Forget the notes this transaction (`token`) made; a newer one stays."""
+    service_ids = list(service_ids)
+    for start in range(0, len(service_ids), 1000):
+        StaleService.objects.filter(
+            service_id__in=service_ids[start : start + 1000], token=token
+        ).delete()
+
+
+def rebuild(service_ids, token, *, batch_size: int = 1000) -> None:
+    """Refresh these services' derived rows, then clear their notes."""
+    service_ids = list(service_ids)
+    for start in range(0, len(service_ids), batch_size):
+        batch = service_ids[start : start + batch_size]
+        refresh_services(batch)
+        clear_stale(batch, token)
+
+
+class _Pending:
+    """The services this transaction changed, rebuilt once when it commits."""
+
+    def __init__(self):
+        self.ids: set = set()
+        self.token = uuid.uuid4()
+
+    def add(self, ids) -> None:
+        new = set(ids) - self.ids
+        if new:
+            mark_stale(new, self.token)
+            self.ids |= new
+
+    def flush(self) -> None:
+        connection._directory_pending = None
+        rebuild(self.ids, self.token)
+
+
+def _pending(connection) -> _Pending:
+    """Return this transaction's pending set, registering its one flush.
+
+    A rolled-back transaction drops its callbacks and its notes together.
     """
     state = getattr(connection, "_directory_pending", None)
     if state is None or not any(
-        callback is state[1] for _sids, callback, _robust in connection.run_on_commit
+        callback == state.flush for _sids, callback, _robust in connection.run_on_commit
     ):
-        ids: set = set()
-
-        def flush():
-            connection._directory_pending = None
-            refresh_services(ids)
-
-        state = connection._directory_pending = (ids, flush)
-        transaction.on_commit(flush)
-    return state[0]
+        state = connection._directory_pending = _Pending()
+        transaction.on_commit(state.flush)
+    return state
 
 
 def _note_change(sender, instance, **kwargs):
@@ -234,9 +294,61 @@ def _note_change(sender, instance, **kwargs):
         return
     connection = transaction.get_connection()
     if connection.in_atomic_block:
-        _pending(connection).update(ids)
+        _pending(connection).add(ids)
     else:
-        refresh_services(ids)
+        # Committed at once: the note outlives a crash during the rebuild.
+        rebuild(ids, mark_stale(ids))
+
+
+# Repair ----------------------------------------------------------------------
+
+# A note younger than this may belong to a transaction whose rebuild is
+# still running: leave it to that transaction.
+REPAIR_GRACE = dt.timedelta(minutes=2)
+
+
+def out_of_step(*, grace: dt.timedelta = REPAIR_GRACE) -> list:
+    """Return the ids of services whose derived rows are not to be trusted.
+
+    Those noted stale, published services with no entry in the search
+    index, and entries of services no longer published — each only once
+    `grace` has passed since it was noted or the service changed.
+    """
+    cutoff = timezone.now() - grace
+    noted = StaleService.objects.filter(noted_at__lt=cutoff)
+    unindexed = (
+        Service.objects.published()
+        .filter(last_modified__lt=cutoff)
+        .exclude(Exists(SearchEntry.objects.filter(service_id=OuterRef("pk"))))
+    )
+    unpublished = SearchEntry.objects.filter(
+        service__last_modified__lt=cutoff
+    ).exclude(service_id__in=Service.objects.published().values("pk"))
+    return list(
+        dict.fromkeys(
+            [
+                *noted.values_list("service_id", flat=True),
+                *unindexed.values_list("pk", flat=True),
+                *unpublished.values_list("service_id", flat=True),
+            ]
+        )
+    )
+
+
+def repair(*, grace: dt.timedelta = REPAIR_GRACE) -> int:
+    """Rebuild every service `out_of_step`; return how many were rebuilt."""
+    service_ids = out_of_step(grace=grace)
+    for start in range(0, len(service_ids), 1000):
+        batch = service_ids[start : start + 1000]
+        by_token: dict = {}
+        for pk, token in StaleService.objects.filter(service_id__in=batch).values_list(
+            "service_id", "token"
+        ):
+            by_token.setdefault(token, []).append(pk)
+        refresh_services(batch)
+        for token, ids in by_token.items():
+            clear_stale(ids, token)
+    return len(service_ids)
 
 
 WATCHED = (

@@ -50,7 +50,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..derived import refresh_services
+from ..derived import mark_stale, rebuild
 from ..freshness import touch
 from . import mapping
 from .sources import Record, SourceError, open_source
@@ -183,9 +183,7 @@ def import_hsds(
     except SourceError as error:
         report.add(ERROR, error.file, error.row, "", error.reason)
     if report.committed:
-        service_ids = list(report.service_ids)
-        for start in range(0, len(service_ids), REFRESH_BATCH):
-            refresh_services(service_ids[start : start + REFRESH_BATCH])
+        rebuild(report.service_ids, importer.stale_token, batch_size=REFRESH_BATCH)
     report.seconds = time.monotonic() - started
     report.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return report
@@ -274,6 +272,9 @@ class _Importer:
                     raise _Rollback
                 self.collect_services()
                 self.stamp_services()
+                # Durable, with the data: a crash before the rebuild below
+                # leaves the services for `derived.repair` to find.
+                self.stale_token = mark_stale(self.report.service_ids)
         except _Rollback:
             return
         except DatabaseError as error:
@@ -751,7 +752,8 @@ class _Importer:
     def collect_services(self) -> None:
         """Note every service that shows a row the import created or changed.
 
-        Their derived rows are rebuilt after the commit, and their
+        Their derived rows are rebuilt after the commit (marked stale in
+        it, see `resources.derived`), and their
         `last_modified` moves (see `stamp_services`).
         """
         found = set(self.touched["service"])

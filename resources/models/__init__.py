@@ -22,6 +22,7 @@ from .services import (
     Service,
     ServiceArea,
     ServiceCapacity,
+    StaleService,
     Unit,
 )
 from .taxonomy import Attribute, Taxonomy, TaxonomyTerm, TermMapping
@@ -55,6 +56,7 @@ __all__ = [
     "ServiceArea",
     "ServiceAtLocation",
     "ServiceCapacity",
+    "StaleService",
     "SynonymGroup",
     "Taxonomy",
     "TaxonomyTerm",

@@ -700,3 +700,23 @@ class ServiceCapacity(HSDSModel):
 
     def __str__(self):
         return f"{self.available} {self.unit}"
+
+
+class StaleService(models.Model):
+    """A service whose derived rows still have to be recomputed.
+
+    Written in the same transaction as the change that makes them stale
+    (`resources.derived`), removed once they are rebuilt: if the process
+    dies between the commit and the rebuild, the row stays, and
+    `derived.repair()` (the task worker, `manage.py repair_derived`)
+    rebuilds them. Not a foreign key: the service may be gone, and its
+    derived rows must go with it. `token` names the transaction that wrote
+    the row, so a rebuild never clears a newer transaction's mark.
+    """
+
+    service_id = models.UUIDField(primary_key=True)
+    token = models.UUIDField()
+    noted_at = models.DateTimeField()
+
+    def __str__(self):
+        return str(self.service_id)

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from ...derived import coverage_rebuild, refresh_statistics
-from ...models import Service
+from ...models import Service, StaleService
 from ...search import rebuild_index
 from ...services import opening_windows_rebuild
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        started = timezone.now()
         indexed = rebuild_index()
         self.stdout.write(f"Search index: {indexed} services indexed.")
 
@@ -36,5 +38,7 @@ class Command(BaseCommand):
             f"Opening windows: {windows} windows for {services} services."
         )
         self.stdout.write(f"Served from afar: {coverage} coverage rows.")
+        # Everything noted stale before the rebuild began is rebuilt now.
+        StaleService.objects.filter(noted_at__lt=started).delete()
         refresh_statistics()
         self.stdout.write(self.style.SUCCESS("Planner statistics refreshed."))
