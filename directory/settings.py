@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "django_tasks_db",
     "resources",
 ]
 
@@ -224,6 +225,26 @@ AXES_LOCKOUT_TEMPLATE = "admin/resources/locked_out.html"
 # Successful sign-ins are in each account's last_login; keep no extra log
 # of staff addresses and browsers.
 AXES_DISABLE_ACCESS_LOG = True
+
+# Long work runs off the request (resources/jobs.py, resources/tasks.py):
+# queued in the database, run by `manage.py worker`.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# Private files of background jobs (uploads, reports, staff exports): only
+# the admin serves them. The public full export, rewritten by the worker
+# when the data changes, served at /api/export/.
+DIRECTORY_JOB_DIR = Path(os.environ.get("DIRECTORY_JOB_DIR", BASE_DIR / "var" / "jobs"))
+DIRECTORY_PUBLIC_EXPORT_DIR = Path(
+    os.environ.get("DIRECTORY_PUBLIC_EXPORT_DIR", BASE_DIR / "var" / "export")
+)
+
+# The most records one NDJSON request of the API streams live; the full
+# export is a file (resources/hsds/published.py).
+DIRECTORY_API_STREAM_LIMIT = int(os.environ.get("DIRECTORY_API_STREAM_LIMIT", "500"))
 
 # Directory policy, overridable per deployment.
 DIRECTORY_NAME = os.environ.get("DIRECTORY_NAME", "Hartford County Help Directory")

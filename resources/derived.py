@@ -321,9 +321,9 @@ def out_of_step(*, grace: dt.timedelta = REPAIR_GRACE) -> list:
         .filter(last_modified__lt=cutoff)
         .exclude(Exists(SearchEntry.objects.filter(service_id=OuterRef("pk"))))
     )
-    unpublished = SearchEntry.objects.filter(
-        service__last_modified__lt=cutoff
-    ).exclude(service_id__in=Service.objects.published().values("pk"))
+    unpublished = SearchEntry.objects.filter(service__last_modified__lt=cutoff).exclude(
+        service_id__in=Service.objects.published().values("pk")
+    )
     return list(
         dict.fromkeys(
             [

@@ -14,6 +14,7 @@ ADMIN_ONLY_DELETE = {
     "taxonomy",
     "taxonomyterm",
     "verification",
+    "job",
 }
 
 # Who may edit which organization is an access decision: administrators

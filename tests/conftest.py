@@ -80,3 +80,10 @@ def _fresh_search_vocabulary():
     from resources.search import vocabulary_changed
 
     vocabulary_changed()
+
+
+@pytest.fixture(autouse=True)
+def _private_job_folders(settings, tmp_path):
+    """Give each test its own folders for job files and the public export."""
+    settings.DIRECTORY_JOB_DIR = tmp_path / "jobs"
+    settings.DIRECTORY_PUBLIC_EXPORT_DIR = tmp_path / "export"

@@ -295,15 +295,30 @@ def test_merge_refuses_the_same_record(services):
 # In the admin -----------------------------------------------------------------
 
 
-def test_duplicates_page_lists_pairs_with_a_merge_link(caseworker_client, db):
+def test_duplicates_page_scans_in_the_background_and_lists_pairs(
+    caseworker_client, db, django_capture_on_commit_callbacks
+):
     first = make_organization(name="Open Door Hartford")
     second = make_organization(name="Open Door, Hartford")
+    url = reverse("admin:duplicates")
+    assert "No scan yet" in caseworker_client.get(url).text
 
-    response = caseworker_client.get(reverse("admin:duplicates"))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert caseworker_client.post(url, {"threshold": "90"}).status_code == 302
+    running = caseworker_client.get(url)
+    assert "A scan is running" in running.text
+    assert 'http-equiv="refresh"' in running.text  # follows itself, no script
+    call_command("worker", once=True, stdout=io.StringIO())
+    response = caseworker_client.get(url)
 
     assert response.status_code == 200
+    assert "A scan is running" not in response.text
+    assert "at least 90% alike" in response.text
     assert "Open Door Hartford" in response.text
     assert f"id={first.pk}" in response.text or f"id={second.pk}" in response.text
+    # A pair merged since the scan is left out, not a broken link.
+    organization_merge(keep=first, merge=second, user=make_staff())
+    assert "Open Door, Hartford" not in caseworker_client.get(url).text
 
 
 def test_merge_page_merges_into_the_chosen_record(caseworker_client, db):

@@ -17,15 +17,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import taxonomies
-from ..duplicates import DEFAULT_THRESHOLD, find_duplicates
+from .. import jobs, taxonomies
+from ..duplicates import DEFAULT_THRESHOLD, Candidate
 from ..models import (
     Attribute,
+    Job,
     Organization,
     Service,
     TaxonomyTerm,
     ZeroResultSearch,
 )
+from ..models.jobs import FINISHED
 from ..models.reports import MIN_DAYS_SEEN, RETENTION_DAYS
 from ..models.services import VerificationState
 from ..policy import verification_policy
@@ -199,7 +201,13 @@ MERGE_KINDS = {
 
 
 def duplicates(request):
-    """Likely duplicate organizations and services, each with a merge link."""
+    """Likely duplicate organizations and services, each with a merge link.
+
+    Comparing every record with every other takes long on a large
+    directory, so the scan is a background job (`resources.jobs`): this
+    page shows the latest finished scan, a running one's progress, and
+    queues a new one.
+    """
     kinds = [
         kind
         for kind, (_model, perm, _merge) in MERGE_KINDS.items()
@@ -208,24 +216,60 @@ def duplicates(request):
     if not kinds or is_organization_editor(request.user):
         raise PermissionDenied
     try:
-        threshold = min(100, max(50, int(request.GET.get("threshold", ""))))
+        threshold = min(100, max(50, int(request.POST.get("threshold", ""))))
     except ValueError:
         threshold = DEFAULT_THRESHOLD
+    if request.method == "POST":
+        jobs.queue(
+            Job.Kind.DUPLICATES,
+            user=request.user,
+            options={"threshold": threshold, "kinds": kinds},
+        )
+        messages.info(request, _("The scan has started; this page shows it."))
+        return HttpResponseRedirect(reverse("admin:duplicates"))
+    scans = Job.objects.filter(kind=Job.Kind.DUPLICATES)
+    running = scans.exclude(status__in=FINISHED).order_by("-created_at").first()
+    latest = scans.filter(status=Job.Status.DONE).order_by("-finished_at").first()
+    found = latest.summary.get("candidates", {}) if latest else {}
     groups = [
         {
             "kind": kind,
             "title": _("Organizations") if kind == "organization" else _("Services"),
-            "candidates": find_duplicates(kind, threshold=threshold),
+            "candidates": _still_there(kind, found.get(kind, [])),
         }
         for kind in kinds
+        if kind in found
     ]
     return _render(
         request,
         "admin/resources/duplicates.html",
         _("Likely duplicates"),
         groups=groups,
-        threshold=threshold,
+        latest=latest,
+        running=running,
+        threshold=(latest.summary.get("threshold") if latest else None)
+        or DEFAULT_THRESHOLD,
     )
+
+
+def _still_there(kind: str, pairs: list[dict]) -> list[Candidate]:
+    """The scan's pairs whose two records both still exist (none merged since)."""
+    model = MERGE_KINDS[kind][0]
+    records = model.objects.all()
+    if kind == "service":
+        records = records.select_related("organization")
+    ids = {pk for pair in pairs for pk in (pair["first"], pair["second"])}
+    by_pk = {str(pk): record for pk, record in records.in_bulk(list(ids)).items()}
+    return [
+        Candidate(
+            by_pk[pair["first"]],
+            by_pk[pair["second"]],
+            reasons=pair["reasons"],
+            score=pair["score"],
+        )
+        for pair in pairs
+        if pair["first"] in by_pk and pair["second"] in by_pk
+    ]
 
 
 def _related_counts(record) -> list[tuple[str, int]]:

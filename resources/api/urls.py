@@ -4,7 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import export, views
 
 app_name = "api"
 
@@ -35,5 +35,7 @@ urlpatterns = [
     path("", views.RootView.as_view(), name="root"),
     path("schema/", SpectacularJSONAPIView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
+    path("export/", export.index, name="export"),
+    path("export/<str:name>", export.download, name="export-file"),
     *router.urls,
 ]

@@ -59,10 +59,15 @@ class HSDSViewMixin:
             self._parameters = checked.validated_data
         return self._parameters
 
+    # The published file that answers an unfiltered `format=ndjson`.
+    full_export = None
+    # Paging and format are not filters: with only these, a list is all.
+    NOT_FILTERS = frozenset({"format", "page", "per_page", "full"})
+
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         if self.parameters().get("format") == "ndjson":
-            return self.stream(queryset)
+            return self.ndjson(queryset)
         page = self.paginate_queryset(self.fetch(queryset))
         self.prepare(page)
         data = self.get_serializer(page, many=True).data
@@ -89,6 +94,38 @@ class HSDSViewMixin:
 
     def prepare(self, objects) -> None:
         """Attach what prefetching cannot (the metadata change log)."""
+
+    def ndjson(self, queryset):
+        """Every match as NDJSON: the published file for all, live for a few.
+
+        A whole directory is never built for one request (see
+        `resources.hsds.published`): beyond `DIRECTORY_API_STREAM_LIMIT`
+        matches, an unfiltered request gets the worker's file, a filtered
+        one a 400 that says how to narrow it or where the full file is.
+        """
+        limit = settings.DIRECTORY_API_STREAM_LIMIT
+        unfiltered = set(self.request.query_params) <= self.NOT_FILTERS
+        if unfiltered and self.full_export:
+            from .export import serve
+
+            if (response := serve(self.full_export)) is not None:
+                return response
+        if queryset.count() <= limit:
+            return self.stream(queryset)
+        if unfiltered and self.full_export:
+            from .export import not_ready
+
+            return not_ready()
+        export = reverse("api:export")
+        raise exceptions.ValidationError(
+            {
+                "format": [
+                    f"More than {limit} records match: narrow the filters, "
+                    f"page through them (page, per_page), or download the "
+                    f"full export listed at {export}."
+                ]
+            }
+        )
 
     def stream(self, queryset) -> StreamingHttpResponse:
         """Stream every match as NDJSON, a batch of records at a time."""
@@ -207,6 +244,7 @@ SERVICE_LIST_PARAMETERS = [
 )
 class ServiceViewSet(HSDSViewMixin, viewsets.ReadOnlyModelViewSet):
     parameters_class = params.ServiceParameters
+    full_export = "services.ndjson"
 
     def get_queryset(self):
         return queries.visible_services()

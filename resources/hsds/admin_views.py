@@ -1,26 +1,29 @@
 """Administrators' pages: upload HSDS data (with a dry run), download exports.
 
+Both run as background jobs (`resources.jobs`): the page queues one and
+sends the administrator to its page, which shows its progress, lets them
+cancel it and offers its report or file.
+
 Reached from the admin index ("HSDS data exchange"). Only directory
 administrators may use them: staff in the "Directory administrators" group
 holding `resources.add_service`, or superusers.
 """
 
-import tempfile
 from pathlib import Path
 
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.decorators import user_passes_test
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from .. import jobs
+from ..models import Job
 from ..roles import ADMINISTRATORS
-from . import exporter
-from .importer import import_hsds
 
 SUFFIXES = (".zip", ".json", ".ndjson", ".jsonl")
 
@@ -105,30 +108,32 @@ class ExportForm(forms.Form):
     )
 
 
+def _to_job(job) -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse("admin:resources_job_change", args=[job.pk]))
+
+
 @require_http_methods(["GET", "POST"])
 @_administrators_only
 def import_view(request):
-    report = None
+    """Queue the import (or its dry run) for the worker; follow it on its page."""
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()
-        with tempfile.NamedTemporaryFile(suffix=suffix) as stored:
-            for chunk in upload.chunks():
-                stored.write(chunk)
-            stored.flush()
-            report = import_hsds(
-                stored.name,
-                dry_run=form.cleaned_data["dry_run"],
-                lenient=form.cleaned_data["lenient"],
-                updated_by=request.user.get_username(),
-                user=request.user,
-            )
-        report.source = upload.name
+        job = jobs.queue(
+            Job.Kind.IMPORT,
+            user=request.user,
+            options={
+                "file_name": upload.name,
+                "dry_run": form.cleaned_data["dry_run"],
+                "lenient": form.cleaned_data["lenient"],
+            },
+            upload=upload,
+        )
+        return _to_job(job)
     context = admin.site.each_context(request) | {
         "title": _("Import HSDS data"),
         "form": form,
-        "report": report,
+        "recent": Job.objects.filter(kind=Job.Kind.IMPORT)[:5],
     }
     return render(request, "admin/resources/hsds_import.html", context)
 
@@ -136,38 +141,22 @@ def import_view(request):
 @require_http_methods(["GET", "POST"])
 @_administrators_only
 def export_view(request):
+    """Queue the export for the worker; its page offers the file when done."""
     form = ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        public = form.cleaned_data["scope"] == "public"
-        kind = form.cleaned_data["format"]
-        stamp = timezone.now().strftime("%Y%m%d-%H%M")
-        name = f"hsds-{'public' if public else 'all'}-{stamp}"
-        if kind == "csv":
-            archive = tempfile.NamedTemporaryFile(suffix=".zip")  # noqa: SIM115
-            exporter.export_csv(
-                Path(archive.name),
-                public=public,
-                for_spreadsheets=form.cleaned_data["for_spreadsheets"],
-            )
-            archive.seek(0)
-            response = FileResponse(archive, as_attachment=True, filename=f"{name}.zip")
-        else:
-            chunks = (
-                exporter.ndjson_lines(public=public)
-                if kind == "ndjson"
-                else exporter.json_chunks(public=public)
-            )
-            response = StreamingHttpResponse(
-                chunks,
-                content_type="application/x-ndjson"
-                if kind == "ndjson"
-                else "application/json",
-            )
-            response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
-        response["Cache-Control"] = "no-store"
-        return response
+        job = jobs.queue(
+            Job.Kind.EXPORT,
+            user=request.user,
+            options={
+                "format": form.cleaned_data["format"],
+                "scope": form.cleaned_data["scope"],
+                "for_spreadsheets": form.cleaned_data["for_spreadsheets"],
+            },
+        )
+        return _to_job(job)
     context = admin.site.each_context(request) | {
         "title": _("Export HSDS data"),
         "form": form,
+        "recent": Job.objects.filter(kind=Job.Kind.EXPORT)[:5],
     }
     return render(request, "admin/resources/hsds_export.html", context)

@@ -183,9 +183,12 @@ def _confidential(values: dict) -> bool:
 
 
 def export_csv(
-    out: Path, *, public: bool = True, for_spreadsheets: bool = False
+    out: Path, *, public: bool = True, for_spreadsheets: bool = False, progress=None
 ) -> Counter:
-    """Write the CSV data package to a folder, or to a .zip if `out` ends so."""
+    """Write the CSV data package to a folder, or to a .zip if `out` ends so.
+
+    `progress(step, done, total)`, if given, hears each table as it starts.
+    """
     out = Path(out)
     counts: Counter = Counter()
     descriptor = mapping.datapackage_descriptor(
@@ -211,7 +214,9 @@ def export_csv(
             def open_member(name):
                 return open(out / name, "w", encoding="utf-8", newline="")
 
-        for table in mapping.TABLES:
+        for done, table in enumerate(mapping.TABLES):
+            if progress:
+                progress(table.file, done, len(mapping.TABLES))
             with open_member(table.file) as handle:
                 writer = csv.writer(handle, lineterminator="\r\n")
                 writer.writerow(table.column_names)
@@ -316,14 +321,22 @@ def json_chunks(*, public: bool = True):
     yield "\n]\n"
 
 
-def export_json(out: Path, *, public: bool = True, ndjson: bool = False) -> int:
-    """Write services as a JSON array (or NDJSON); return how many."""
+def export_json(
+    out: Path, *, public: bool = True, ndjson: bool = False, progress=None
+) -> int:
+    """Write services as a JSON array (or NDJSON); return how many.
+
+    `progress(step, done, total)`, if given, hears how many are written.
+    """
     count = 0
+    total = queries.visible_services(public=public).count()
     with open(out, "w", encoding="utf-8") as handle:
         chunks = ndjson_lines(public=public) if ndjson else json_chunks(public=public)
         for chunk in chunks:
             handle.write(chunk)
             count += 1
+            if progress:
+                progress("services", count, total)
     return count - (0 if ndjson else 2)
 
 

@@ -49,6 +49,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop as N_
 
 from ..derived import mark_stale, rebuild
 from ..freshness import touch
@@ -148,6 +149,24 @@ class Report:
     def dropped(self) -> list[tuple[str, int]]:
         return sorted(self.dropped_issues.items())
 
+    def as_summary(self, *, shown: int = 500) -> dict:
+        """The report as JSON, for a job's page: the first `shown` issues."""
+        return {
+            "source": self.source,
+            "dry_run": self.dry_run,
+            "ok": self.ok,
+            "committed": self.committed,
+            "error_count": self.error_count,
+            "summary": self.summary(),
+            "issues": [
+                [issue.level, issue.file, issue.row, issue.field, issue.reason]
+                for issue in self.issues[:shown]
+            ],
+            "more_issues": max(0, len(self.issues) - shown)
+            + sum(self.dropped_issues.values()),
+            "seconds": round(self.seconds, 1),
+        }
+
     def lines(self) -> list[str]:
         out = [str(issue) for issue in self.issues]
         for level, count in self.dropped_issues.items():
@@ -164,8 +183,15 @@ def import_hsds(
     updated_by: str = "import_hsds",
     user=None,
     batch_size: int = BATCH_SIZE,
+    progress=None,
 ) -> Report:
-    """Import an HSDS data package, JSON or NDJSON file; return the report."""
+    """Import an HSDS data package, JSON or NDJSON file; return the report.
+
+    `progress(step, done, total)`, if given, hears where the import stands
+    and may raise to stop it (`resources.jobs.Progress`); nothing is
+    written unless the whole import gets to its commit.
+    """
+    progress = progress or _no_progress
     started = time.monotonic()
     report = Report(source=str(path), dry_run=dry_run)
     try:
@@ -179,14 +205,27 @@ def import_hsds(
             user=user,
         )
         importer.batch_size = batch_size
+        importer.progress = progress
         importer.run(dry_run=dry_run)
     except SourceError as error:
         report.add(ERROR, error.file, error.row, "", error.reason)
     if report.committed:
-        rebuild(report.service_ids, importer.stale_token, batch_size=REFRESH_BATCH)
+        service_ids = list(report.service_ids)
+        for start in range(0, len(service_ids), REFRESH_BATCH):
+            progress(
+                N_("Updating search and opening hours"),
+                start,
+                len(service_ids),
+                cancellable=False,
+            )
+            rebuild(service_ids[start : start + REFRESH_BATCH], importer.stale_token)
     report.seconds = time.monotonic() - started
     report.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return report
+
+
+def _no_progress(step, done=0, total=None, *, cancellable=True) -> None:
+    pass
 
 
 class _Rollback(Exception):
@@ -212,6 +251,8 @@ class _Importer:
         self.updated_by = updated_by
         self.user = user
         self.batch_size = BATCH_SIZE
+        self.progress = _no_progress
+        self.rows_checked = 0
         self.zone = timezone.get_default_timezone()
         self.models = {
             t.name: apps.get_model("resources", t.model) for t in mapping.TABLES
@@ -291,7 +332,9 @@ class _Importer:
 
     def check_pass(self) -> None:
         csv_ids: dict[str, set] = defaultdict(set)
-        for record in self.records():
+        for checked, record in enumerate(self.records()):
+            self.progress(N_("Checking rows"), checked)
+            self.rows_checked = checked + 1
             row = self.parse(record, report=True)
             if row is None:
                 # An invalid row still defines its id: what refers to it is
@@ -425,7 +468,8 @@ class _Importer:
                     "organization: give each its own, then publish it.",
                 },
             )
-        for record in self.records():
+        for written, record in enumerate(self.records()):
+            self.progress(N_("Writing (all or nothing)"), written, self.rows_checked)
             row = self.parse(record, report=False)
             if row is None or row.get("id") is None:
                 continue

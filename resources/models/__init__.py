@@ -3,6 +3,7 @@
 from .contacts import Contact, Language, Phone
 from .corrections import ChangeRequest
 from .editors import OrganizationMembership
+from .jobs import Job
 from .locations import Accessibility, Address, Location, ServiceAtLocation
 from .metadata import Metadata
 from .organizations import Funding, Organization, OrganizationIdentifier, Program, Url
@@ -38,6 +39,7 @@ __all__ = [
     "ConceptAlias",
     "CostOption",
     "Funding",
+    "Job",
     "Language",
     "Location",
     "Metadata",

@@ -14,7 +14,7 @@ from django.test import TestCase
 from resources import roles
 from resources.hsds import exporter, mapping
 from resources.hsds.importer import ERROR, SKIPPED, import_hsds
-from resources.models import Metadata, OpeningWindow, Schedule, Service
+from resources.models import Job, Metadata, OpeningWindow, Schedule, Service
 
 from ..factories import make_service, make_staff
 from ..hsds_examples import (
@@ -352,6 +352,26 @@ class BehaviourTests(TemporaryFolderMixin, TestCase):
 
 
 class AdminPageTests(TemporaryFolderMixin, TestCase):
+    """The pages queue a job; the worker runs it; its page has the outcome."""
+
+    def queue(self, url, data) -> Job:
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(url, data)
+        job = Job.objects.latest("created_at")
+        self.assertRedirects(
+            response, f"/admin/resources/job/{job.pk}/change/", target_status_code=200
+        )
+        self.assertEqual(job.status, Job.Status.QUEUED)
+        call_command("worker", once=True, stdout=io.StringIO())
+        job.refresh_from_db()
+        return job
+
+    def download(self, job):
+        self.assertEqual(job.status, Job.Status.DONE, job.error)
+        response = self.client.get(f"/admin/resources/job/{job.pk}/download/")
+        self.assertEqual(response.status_code, 200)
+        return response
+
     def test_administrators_upload_with_a_dry_run(self):
         self.client.force_login(make_staff(role=roles.ADMINISTRATORS))
         archive = zip_folder(
@@ -359,32 +379,43 @@ class AdminPageTests(TemporaryFolderMixin, TestCase):
         )
         before = table_dump()
         with open(archive, "rb") as upload:
-            response = self.client.post(
-                "/admin/hsds/import/", {"file": upload, "dry_run": "on"}
-            )
-        self.assertContains(response, "Dry run")
-        self.assertContains(response, "services.csv: 1 created")
+            job = self.queue("/admin/hsds/import/", {"file": upload, "dry_run": "on"})
+        page = self.client.get(f"/admin/resources/job/{job.pk}/change/")
+        self.assertContains(page, "Dry run")
+        self.assertContains(page, "services.csv: 1 created")
+        self.assertContains(page, "p.zip")
+        self.assertNotContains(page, 'http-equiv="refresh"')  # finished
         self.assertEqual(table_dump(), before)
         index = self.client.get("/admin/")
         self.assertContains(index, "/admin/hsds/import/")
 
+    def test_an_import_with_errors_offers_its_report(self):
+        self.client.force_login(make_staff(role=roles.ADMINISTRATORS))
+        broken = self.folder / "broken.json"
+        broken.write_text('[{"id": "not-a-uuid", "name": "X", "status": "active"}]')
+        before = table_dump()
+        with open(broken, "rb") as upload:
+            job = self.queue("/admin/hsds/import/", {"file": upload})
+        self.assertFalse(job.summary["ok"])
+        page = self.client.get(f"/admin/resources/job/{job.pk}/change/")
+        self.assertContains(page, "nothing was imported")
+        report = b"".join(self.download(job).streaming_content).decode()
+        self.assertIn("broken.json", report)
+        self.assertEqual(table_dump(), before)
+
     def test_administrators_download_exports(self):
         self.client.force_login(make_staff(role=roles.ADMINISTRATORS))
-        response = self.client.post(
-            "/admin/hsds/export/", {"format": "csv", "scope": "public"}
-        )
-        self.assertEqual(response.status_code, 200)
+        job = self.queue("/admin/hsds/export/", {"format": "csv", "scope": "public"})
+        response = self.download(job)
         self.assertIn(".zip", response["Content-Disposition"])
         self.assertNotIn(mapping.FORMULA_GUARD, _descriptor(response))
-        response = self.client.post(
+        job = self.queue(
             "/admin/hsds/export/",
             {"format": "csv", "scope": "public", "for_spreadsheets": "on"},
         )
-        self.assertIs(_descriptor(response)[mapping.FORMULA_GUARD], True)
-        response = self.client.post(
-            "/admin/hsds/export/", {"format": "ndjson", "scope": "staff"}
-        )
-        self.assertEqual(response.status_code, 200)
+        self.assertIs(_descriptor(self.download(job))[mapping.FORMULA_GUARD], True)
+        job = self.queue("/admin/hsds/export/", {"format": "ndjson", "scope": "staff"})
+        self.assertIn(".ndjson", self.download(job)["Content-Disposition"])
 
     def test_caseworkers_may_not(self):
         self.client.force_login(make_staff(role=roles.CASEWORKERS))
