@@ -68,18 +68,18 @@ def publish() -> dict:
     """
     made_from = fingerprint()
     target = folder()
-    services = exporter.export_json(target / f".{SERVICES}.tmp", ndjson=True)
-    exporter.export_csv(target / f".{PACKAGE}.tmp", public=True)
+    services = exporter.export_json(target / f".new-{SERVICES}", ndjson=True)
+    exporter.export_csv(target / f".new-{PACKAGE}", public=True)
     for name in FILES:
-        os.replace(target / f".{name}.tmp", target / name)
+        os.replace(target / f".new-{name}", target / name)
     current = {
         "generated_at": timezone.now().isoformat(),
         "fingerprint": made_from,
         "services": services,
         "files": {name: (target / name).stat().st_size for name in FILES},
     }
-    (target / f".{STATE}.tmp").write_text(json.dumps(current), encoding="utf-8")
-    os.replace(target / f".{STATE}.tmp", target / STATE)
+    (target / f".new-{STATE}").write_text(json.dumps(current), encoding="utf-8")
+    os.replace(target / f".new-{STATE}", target / STATE)
     return current
 
 
