@@ -46,7 +46,10 @@ run: $(VENV)/.runtime
 	@echo
 	@echo "  The directory:  http://$(HOST):$(PORT)/"
 	@echo "  The admin:      http://$(HOST):$(PORT)/admin/  (logins above)"
+	@echo "  Background jobs (imports, exports, duplicates) run in a worker beside it."
 	@echo
+	@DJANGO_DEBUG=1 $(PY) manage.py worker --no-color & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 # One worker per core (pytest-xdist); each has its own test database.

@@ -124,3 +124,21 @@ def make_editor(*organizations: Organization, **overrides) -> User:
     for organization in organizations:
         OrganizationMembership.objects.create(user=user, organization=organization)
     return user
+
+
+def run_worker() -> None:
+    """Run the queued background jobs and the worker's chores, once, here.
+
+    The worker closes stale connections between tasks, as a long-lived
+    process must; inside a test's transaction that would close the test's
+    own connection, so not here.
+    """
+    import io
+    from unittest import mock
+
+    from django.core.management import call_command
+
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections"
+    ):
+        call_command("worker", once=True, stdout=io.StringIO())

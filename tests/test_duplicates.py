@@ -43,6 +43,7 @@ from .factories import (
     make_schedule,
     make_service,
     make_staff,
+    run_worker,
     tag,
     term,
 )
@@ -308,7 +309,7 @@ def test_duplicates_page_scans_in_the_background_and_lists_pairs(
     running = caseworker_client.get(url)
     assert "A scan is running" in running.text
     assert 'http-equiv="refresh"' in running.text  # follows itself, no script
-    call_command("worker", once=True, stdout=io.StringIO())
+    run_worker()
     response = caseworker_client.get(url)
 
     assert response.status_code == 200

@@ -4,11 +4,9 @@ The admin pages queue a job; `manage.py worker` runs it. These tests drive
 the real queue (django-tasks-db) with the worker run once in-process.
 """
 
-import io
 import json
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from resources import jobs, roles
@@ -16,12 +14,8 @@ from resources.hsds import exporter, published
 from resources.hsds.importer import import_hsds
 from resources.models import Job, Service
 
-from .factories import make_service, make_staff
+from .factories import make_service, make_staff, run_worker
 from .hsds.helpers import table_dump
-
-
-def run_worker():
-    call_command("worker", once=True, stdout=io.StringIO())
 
 
 @pytest.fixture

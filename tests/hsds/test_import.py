@@ -16,7 +16,7 @@ from resources.hsds import exporter, mapping
 from resources.hsds.importer import ERROR, SKIPPED, import_hsds
 from resources.models import Job, Metadata, OpeningWindow, Schedule, Service
 
-from ..factories import make_service, make_staff
+from ..factories import make_service, make_staff, run_worker
 from ..hsds_examples import (
     read_csv_package,
     write_fixed_csv,
@@ -362,7 +362,7 @@ class AdminPageTests(TemporaryFolderMixin, TestCase):
             response, f"/admin/resources/job/{job.pk}/change/", target_status_code=200
         )
         self.assertEqual(job.status, Job.Status.QUEUED)
-        call_command("worker", once=True, stdout=io.StringIO())
+        run_worker()
         job.refresh_from_db()
         return job
 
