@@ -220,6 +220,14 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = int(os.environ.get("DIRECTORY_LOGIN_FAILURES", "5"))
 AXES_COOLOFF_TIME = 1  # hour
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address, believing X-Forwarded-For only from our proxies.
+AXES_CLIENT_IP_CALLABLE = "resources.clients.client_address"
+# Across usernames: one address may fail this many sign-ins an hour before
+# it may try none (resources.admin_site), so guessing many accounts from
+# one place is capped too.
+DIRECTORY_LOGIN_ADDRESS_FAILURES = int(
+    os.environ.get("DIRECTORY_LOGIN_ADDRESS_FAILURES", "30")
+)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/resources/locked_out.html"
 # Successful sign-ins are in each account's last_login; keep no extra log
@@ -245,6 +253,43 @@ DIRECTORY_PUBLIC_EXPORT_DIR = Path(
 # The most records one NDJSON request of the API streams live; the full
 # export is a file (resources/hsds/published.py).
 DIRECTORY_API_STREAM_LIMIT = int(os.environ.get("DIRECTORY_API_STREAM_LIMIT", "500"))
+
+# E-mail (password reset links): SMTP in production, the console when
+# developing.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_FROM_EMAIL", "webmaster@localhost")
+
+# The proxies whose X-Forwarded-For is believed (addresses or networks,
+# comma-separated), e.g. "127.0.0.1,10.0.0.0/8": see resources/clients.py.
+DIRECTORY_TRUSTED_PROXIES = [
+    proxy
+    for proxy in os.environ.get("DJANGO_TRUSTED_PROXIES", "").split(",")
+    if proxy.strip()
+]
+
+# The shared cache: Redis when REDIS_URL is set (rate limits then hold
+# across workers and machines); else each process keeps its own.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "directory"),
+        }
+        if os.environ.get("REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 # Directory policy, overridable per deployment.
 DIRECTORY_NAME = os.environ.get("DIRECTORY_NAME", "Hartford County Help Directory")

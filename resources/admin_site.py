@@ -8,7 +8,10 @@ A signed-in user who has not passed the second factor counts as not
 signed in to the admin: every admin page sends them to `two-factor/`.
 """
 
+import datetime as dt
+
 import segno
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseRedirect
@@ -22,7 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django_otp import login as otp_login
 
-from . import two_factor
+from . import ratelimit, two_factor
 from .roles import is_organization_editor
 
 
@@ -55,11 +58,29 @@ class DirectoryAdminSite(admin.AdminSite):
         url = reverse("admin:two-factor", current_app=self.name)
         return HttpResponseRedirect(f"{url}?{urlencode({'next': target})}")
 
+    # Failed sign-ins an address may make in an hour, whatever the usernames
+    # (django-axes locks a username from an address; this caps the address).
+    ADDRESS_WINDOW = dt.timedelta(hours=1)
+
     @method_decorator(never_cache)
     def login(self, request, extra_context=None):
         if request.method == "GET" and self.needs_second_factor(request):
             return self._to_second_factor(request, self._next(request))
+        cap = settings.DIRECTORY_LOGIN_ADDRESS_FAILURES
+        if (
+            request.method == "POST"
+            and ratelimit.count(request, "sign-in-failures") >= cap
+        ):
+            return TemplateResponse(
+                request,
+                "admin/resources/locked_out.html",
+                self.each_context(request) | {"address_capped": True},
+                status=429,
+            )
         response = super().login(request, extra_context)
+        if request.method == "POST" and response.status_code == 200:
+            # The form again: a wrong username or password.
+            ratelimit.hit(request, "sign-in-failures", window=self.ADDRESS_WINDOW)
         if response.status_code == 302 and self.needs_second_factor(request):
             # The password was right: on to the second factor.
             return self._to_second_factor(request, self._next(request, response.url))

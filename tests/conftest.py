@@ -87,3 +87,11 @@ def _private_job_folders(settings, tmp_path):
     """Give each test its own folders for job files and the public export."""
     settings.DIRECTORY_JOB_DIR = tmp_path / "jobs"
     settings.DIRECTORY_PUBLIC_EXPORT_DIR = tmp_path / "export"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Start each test with an empty cache: rate limits must not carry over."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -6,19 +6,29 @@ Directory administrators manage caseworkers and organization editors:
 they create their accounts, reset their passwords and second factors, and
 give them those two roles. Staff status (reaching the admin at all)
 follows from the role, so nobody but a superuser sets it by hand.
+
+A staff member who forgot their password, or is locked out, asks for a
+reset link by e-mail; setting the new password also lifts the lockout.
 """
 
+import datetime as dt
+
+from axes.utils import reset as axes_reset
 from django.contrib import admin
 from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .. import roles
+from .. import ratelimit, roles
 
 # The roles an administrator may give and take away.
 MANAGED_ROLES = (roles.CASEWORKERS, roles.ORGANIZATION_EDITORS)
@@ -113,3 +123,65 @@ for model, model_admin in (
     if admin.site.is_registered(model):
         admin.site.unregister(model)
     admin.site.register(model, model_admin)
+
+
+# Forgotten passwords: a reset link by e-mail, which also unlocks --------------
+
+
+class StaffPasswordResetForm(auth_forms.PasswordResetForm):
+    """Send reset links to active staff only."""
+
+    def get_users(self, email):
+        return (
+            user
+            for user in super().get_users(email)
+            if user.is_staff and user.is_active
+        )
+
+
+class AdminLook:
+    """The admin's header and titles on the reset pages."""
+
+    def get_context_data(self, **kwargs):
+        return admin.site.each_context(self.request) | super().get_context_data(
+            **kwargs
+        )
+
+
+class StaffPasswordResetView(AdminLook, auth_views.PasswordResetView):
+    """Ask for a reset link; a few an hour from one address, to spare inboxes."""
+
+    form_class = StaffPasswordResetForm
+    success_url = reverse_lazy("password_reset_done")
+    LIMIT, WINDOW = 5, dt.timedelta(hours=1)
+
+    def form_valid(self, form):
+        if not ratelimit.allow(
+            self.request, "password-reset", limit=self.LIMIT, window=self.WINDOW
+        ):
+            form.add_error("email", _("Too many requests from here. Try again later."))
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(AdminLook, auth_views.PasswordResetDoneView):
+    pass
+
+
+class PasswordResetCompleteView(AdminLook, auth_views.PasswordResetCompleteView):
+    pass
+
+
+class UnlockingPasswordResetConfirmView(AdminLook, auth_views.PasswordResetConfirmView):
+    """Set the new password and lift the account's lockout with it.
+
+    The second factor is still asked at the next sign-in.
+    """
+
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        axes_reset(username=form.user.get_username())
+        cache.delete(ratelimit.client_key(self.request, "sign-in-failures"))
+        return response
