@@ -157,7 +157,17 @@ class DirectoryAdminSite(admin.AdminSite):
                 if device is not None:
                     otp_login(request, device)
                     return HttpResponseRedirect(target)
-                form.add_error("token", _("That code is not right, or was used."))
+                wait = two_factor.wait_seconds(user)
+                form.add_error(
+                    "token",
+                    _(
+                        "After a wrong code, codes are refused for a moment: wait "
+                        "%(seconds)s seconds, then type the code your app shows."
+                    )
+                    % {"seconds": wait}
+                    if wait
+                    else _("That code is not right, or was used."),
+                )
             context["title"] = _("Two-step verification")
             return TemplateResponse(
                 request, "admin/resources/two_factor_verify.html", context

@@ -16,9 +16,10 @@ whose entry in the search index is missing, or there when it must not be.
 """
 
 import datetime as dt
+import logging
 import uuid
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
@@ -41,6 +42,8 @@ from .models import (
 )
 from .models.search import SearchEntry
 from .models.services import ServiceCoverage
+
+logger = logging.getLogger(__name__)
 
 # Phones a person can call or text: not fax or pager.
 REACHABLE_PHONES = Q(type__in=["", "voice", "cell", "text", "textphone", "video"])
@@ -282,7 +285,9 @@ def _pending(connection) -> _Pending:
         callback == state.flush for _sids, callback, _robust in connection.run_on_commit
     ):
         state = connection._directory_pending = _Pending()
-        transaction.on_commit(state.flush)
+        # Robust: the change is committed; should its rebuild fail, the
+        # caseworker still sees it saved, and `repair` does the rebuild.
+        transaction.on_commit(state.flush, robust=True)
     return state
 
 
@@ -296,8 +301,12 @@ def _note_change(sender, instance, **kwargs):
     if connection.in_atomic_block:
         _pending(connection).add(ids)
     else:
-        # Committed at once: the note outlives a crash during the rebuild.
-        rebuild(ids, mark_stale(ids))
+        # Committed at once: the note outlives a failed or lost rebuild.
+        token = mark_stale(ids)
+        try:
+            rebuild(ids, token)
+        except DatabaseError:
+            logger.exception("Derived rows left for repair")
 
 
 # Repair ----------------------------------------------------------------------

@@ -5,10 +5,13 @@ the admin opens (see `resources.admin.site`); an account without one sets
 up an authenticator app on its first sign-in.
 """
 
+import math
 from base64 import b32encode
 
 from django.db import transaction
+from django.utils import timezone
 from django_otp import devices_for_user, verify_token
+from django_otp.models import MAX_THROTTLE_DELAY_SECONDS
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -57,6 +60,26 @@ def issue_backup_codes(user, *, count: int = BACKUP_CODES) -> list[str]:
         StaticToken(device=device, token=code) for code in codes
     )
     return codes
+
+
+def wait_seconds(user) -> int:
+    """Return how long until every device of `user` takes a code again.
+
+    After a wrong code django-otp refuses even the right one for 1, 2, 4, …
+    seconds; a person must be told to wait, not that their code is wrong.
+    """
+    waits = [0]
+    for device in devices_for_user(user):
+        allowed, data = device.verify_is_allowed()
+        if allowed or not data or "failure_count" not in data:
+            continue
+        factor = device.get_throttle_factor()
+        required = min(
+            factor * 2 ** (data["failure_count"] - 1), MAX_THROTTLE_DELAY_SECONDS
+        )
+        elapsed = (timezone.now() - device.throttling_failure_timestamp).total_seconds()
+        waits.append(max(0, math.ceil(required - elapsed)))
+    return max(waits)
 
 
 def match(user, token: str):

@@ -52,11 +52,10 @@ def crash_after_commit(db, django_capture_on_commit_callbacks):
     def save(**fields):
         with (
             mock.patch.object(derived, "refresh_services", crashing_rebuild),
-            pytest.raises(Crash),
             django_capture_on_commit_callbacks(execute=True),
             transaction.atomic(),
         ):
-            make_service(**fields)
+            make_service(**fields)  # saved, as far as the caseworker can tell
 
     return save
 
@@ -73,6 +72,27 @@ def test_a_rebuild_lost_after_the_commit_is_repaired(crash_after_commit):
     assert found("harbor") == {"Harbor night shelter"}
     assert not StaleService.objects.exists()
     assert derived.out_of_step(grace=NOW) == []
+
+
+def test_a_caseworker_whose_rebuild_fails_still_sees_the_edit_saved(
+    caseworker_client, django_capture_on_commit_callbacks
+):
+    from .test_admin import form_data
+
+    service = make_service(name="Harbor night shelter")
+    url = f"/admin/resources/service/{service.pk}/change/"
+    data = form_data(caseworker_client.get(url)) | {"name": "Harbor day shelter"}
+    with (
+        mock.patch.object(derived, "refresh_services", crashing_rebuild),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = caseworker_client.post(url, data)
+
+    assert response.status_code == 302  # saved, no error page
+    service.refresh_from_db()
+    assert service.name == "Harbor day shelter"
+    derived.repair(grace=NOW)
+    assert found("day") == {"Harbor day shelter"}
 
 
 def test_a_fresh_note_is_left_to_its_own_transaction(crash_after_commit):

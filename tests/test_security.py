@@ -122,6 +122,23 @@ def test_authenticator_code_opens_the_admin(client, db):
     assert client.get(reverse("admin:index")).status_code == 200
 
 
+def test_a_right_code_too_soon_after_a_wrong_one_says_wait(client, db, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 30  # 30 s after the first wrong code
+    settings.OTP_STATIC_THROTTLE_FACTOR = 30
+    user = make_staff()
+    device = give_authenticator(user)
+    sign_in(client, user)
+    url = reverse("admin:two-factor")
+    client.post(url, {"token": "000000", "next": "/admin/"})
+
+    refused = client.post(url, {"token": code(device), "next": "/admin/"})
+
+    assert refused.status_code == 200
+    message = " ".join(refused.context["form"].errors["token"])
+    assert "wait" in message and "seconds" in message
+    assert "not right" not in message
+
+
 def test_a_backup_code_works_once(client, db):
     user = make_staff()
     give_authenticator(user)
