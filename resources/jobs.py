@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 # Steps are stored in English and translated where they are shown.
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from .models import Job
 
@@ -63,7 +63,7 @@ def cancel(job: Job) -> bool:
             status=Job.Status.CANCELLED,
             cancel_requested=True,
             finished_at=timezone.now(),
-            step=N_("Cancelled before it started."),
+            step=gettext_noop("Cancelled before it started."),
         )
         if finished:
             return True
@@ -120,18 +120,18 @@ def run(job_id) -> str:
     except Cancelled:
         job.status = Job.Status.CANCELLED
         job.step = (
-            N_("Cancelled: nothing was written.")
+            gettext_noop("Cancelled: nothing was written.")
             if job.kind == (Job.Kind.IMPORT)
-            else N_("Cancelled.")
+            else gettext_noop("Cancelled.")
         )
     except Exception as error:  # noqa: BLE001 - the job records any failure
         logger.exception("Job %s failed", job.pk)
         job.status = Job.Status.FAILED
         job.error = f"{type(error).__name__}: {error}"[:2000]
         job.step = (
-            N_("Failed: nothing was written.")
+            gettext_noop("Failed: nothing was written.")
             if job.kind == (Job.Kind.IMPORT)
-            else N_("Failed.")
+            else gettext_noop("Failed.")
         )
     else:
         job.status = Job.Status.DONE
@@ -174,11 +174,11 @@ def run_import(job: Job, progress: Progress) -> None:
         report.write_csv(job_dir() / name)
         job.output_file, job.output_name = name, "import-report.csv"
     job.step = (
-        N_("Nothing was imported: the file has errors.")
+        gettext_noop("Nothing was imported: the file has errors.")
         if not report.ok
-        else N_("Dry run: no error found, nothing was written.")
+        else gettext_noop("Dry run: no error found, nothing was written.")
         if report.dry_run
-        else N_("Imported.")
+        else gettext_noop("Imported.")
     )
 
 
@@ -206,12 +206,12 @@ def run_export(job: Job, progress: Progress) -> None:
     job.output_file = name
     job.output_name = f"hsds-{'public' if public else 'all'}-{stamp}.{suffix}"
     job.summary = {"services": services}
-    job.step = N_("Ready to download.")
+    job.step = gettext_noop("Ready to download.")
 
 
 STEPS = {
-    "organization": N_("Comparing organizations"),
-    "service": N_("Comparing services"),
+    "organization": gettext_noop("Comparing organizations"),
+    "service": gettext_noop("Comparing services"),
 }
 
 
@@ -233,7 +233,7 @@ def run_duplicates(job: Job, progress: Progress) -> None:
             for candidate in find_duplicates(kind, threshold=threshold)
         ]
     job.summary = {"threshold": threshold, "candidates": found}
-    job.step = N_("Scan finished.")
+    job.step = gettext_noop("Scan finished.")
 
 
 RUNNERS = {

@@ -49,7 +49,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from ..derived import mark_stale, rebuild
 from ..freshness import touch
@@ -213,7 +213,7 @@ def import_hsds(
         service_ids = list(report.service_ids)
         for start in range(0, len(service_ids), REFRESH_BATCH):
             progress(
-                N_("Updating search and opening hours"),
+                gettext_noop("Updating search and opening hours"),
                 start,
                 len(service_ids),
                 cancellable=False,
@@ -333,7 +333,7 @@ class _Importer:
     def check_pass(self) -> None:
         csv_ids: dict[str, set] = defaultdict(set)
         for checked, record in enumerate(self.records()):
-            self.progress(N_("Checking rows"), checked)
+            self.progress(gettext_noop("Checking rows"), checked)
             self.rows_checked = checked + 1
             row = self.parse(record, report=True)
             if row is None:
@@ -469,7 +469,9 @@ class _Importer:
                 },
             )
         for written, record in enumerate(self.records()):
-            self.progress(N_("Writing (all or nothing)"), written, self.rows_checked)
+            self.progress(
+                gettext_noop("Writing (all or nothing)"), written, self.rows_checked
+            )
             row = self.parse(record, report=False)
             if row is None or row.get("id") is None:
                 continue
