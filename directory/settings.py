@@ -123,11 +123,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 # Time limits for the SQL of web requests (PostgreSQL), in milliseconds:
 # past them the request gets the calm 503 page instead of a hung worker.
-# Below gunicorn's timeout (gunicorn.conf.py), which is below the proxy's.
+# A public page waits briefly for a lock (only a migration or a stuck job
+# holds one against reads); staff writes may wait for each other longer.
+# All below gunicorn's timeout (gunicorn.conf.py), below the proxy's.
 DIRECTORY_DB_TIMEOUTS = {
-    "public": int(os.environ.get("DJANGO_DB_PUBLIC_TIMEOUT_MS", "5000")),
-    "staff": int(os.environ.get("DJANGO_DB_STAFF_TIMEOUT_MS", "40000")),
-    "lock": int(os.environ.get("DJANGO_DB_LOCK_TIMEOUT_MS", "3000")),
+    "public": {
+        "statement": int(os.environ.get("DJANGO_DB_PUBLIC_TIMEOUT_MS", "5000")),
+        "lock": int(os.environ.get("DJANGO_DB_PUBLIC_LOCK_TIMEOUT_MS", "1000")),
+    },
+    "staff": {
+        "statement": int(os.environ.get("DJANGO_DB_STAFF_TIMEOUT_MS", "40000")),
+        "lock": int(os.environ.get("DJANGO_DB_STAFF_LOCK_TIMEOUT_MS", "5000")),
+    },
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -55,7 +55,7 @@ class DatabaseTimeoutMiddleware:
     """Give every web request's SQL a time limit (PostgreSQL).
 
     Public pages get `DIRECTORY_DB_TIMEOUTS["public"]`, the admin the
-    longer `["staff"]`, both `["lock"]` to wait for a lock, in milliseconds.
+    longer `["staff"]`: a `statement` and a `lock` limit, in milliseconds.
     A hung query or a locked table then ends in the calm 503 instead of
     holding the worker until gunicorn kills it. The limits are set with the
     request's first statement, on the same cursor and outside Django's
@@ -73,10 +73,9 @@ class DatabaseTimeoutMiddleware:
         connection = connections["default"]
         if connection.vendor != "postgresql":
             return self.get_response(request)
-        limits = settings.DIRECTORY_DB_TIMEOUTS
         staff = request.path.startswith(reverse("admin:index"))
-        statement = int(limits["staff" if staff else "public"])
-        lock = int(limits["lock"])
+        limits = settings.DIRECTORY_DB_TIMEOUTS["staff" if staff else "public"]
+        statement, lock = int(limits["statement"]), int(limits["lock"])
         pending = [f"SET statement_timeout = {statement}; SET lock_timeout = {lock}"]
 
         def limited(execute, sql, params, many, context):

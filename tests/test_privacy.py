@@ -131,7 +131,7 @@ def test_gunicorn_binds_loopback_and_limits_time_below_the_proxy(settings):
     assert namespace["bind"].startswith("127.0.0.1:")
     # The database gives up first (a calm 503), then gunicorn, then the
     # proxy (nginx's default 60 s).
-    staff_seconds = settings.DIRECTORY_DB_TIMEOUTS["staff"] / 1000
+    staff_seconds = settings.DIRECTORY_DB_TIMEOUTS["staff"]["statement"] / 1000
     assert staff_seconds < namespace["timeout"] < 60
     assert namespace["graceful_timeout"] < namespace["timeout"]
     assert namespace["max_requests"] > 0 and namespace["max_requests_jitter"] > 0
