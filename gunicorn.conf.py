@@ -3,9 +3,9 @@
 Time limits nest: the database's (settings.DIRECTORY_DB_TIMEOUTS, 5 s for
 public pages, 40 s for staff, each with a shorter wait for locks) <
 gunicorn's `timeout` (50 s) < the proxy's (nginx's `proxy_read_timeout` is
-60 s by default). A request past the
-database's limit gets the calm 503 page; a worker stuck past gunicorn's
-is replaced before the proxy gives up on it.
+60 s by default). A request past the database's limit gets the calm 503
+page; a worker stuck past gunicorn's is replaced before the proxy gives up
+on it.
 """
 
 import os
