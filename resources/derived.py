@@ -19,7 +19,7 @@ import datetime as dt
 import logging
 import uuid
 
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
@@ -305,7 +305,7 @@ def _note_change(sender, instance, **kwargs):
         token = mark_stale(ids)
         try:
             rebuild(ids, token)
-        except DatabaseError:
+        except Exception:  # noqa: BLE001 - the change is saved; repair rebuilds
             logger.exception("Derived rows left for repair")
 
 

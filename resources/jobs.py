@@ -7,6 +7,7 @@ writes nothing. The job keeps its report (`summary`) and its file, in
 `settings.DIRECTORY_JOB_DIR`, private: only the admin serves them.
 """
 
+import datetime as dt
 import logging
 import time
 from contextlib import suppress
@@ -69,6 +70,25 @@ def cancel(job: Job) -> bool:
             return True
     Job.objects.filter(pk=job.pk).update(cancel_requested=True)
     return True
+
+
+# Job files (reports, staff exports with confidential addresses) are kept
+# this long after the job ends, then deleted by the worker's chores.
+KEEP_FILES = dt.timedelta(days=7)
+
+
+def prune(*, keep: dt.timedelta = KEEP_FILES) -> int:
+    """Delete the files of jobs that ended more than `keep` ago; return how many."""
+    old = Job.objects.filter(finished_at__lt=timezone.now() - keep).exclude(
+        output_file=""
+    )
+    pruned = 0
+    for job in old:
+        (job_dir() / job.output_file).unlink(missing_ok=True)
+        job.output_file = ""
+        job.save(update_fields=["output_file"])
+        pruned += 1
+    return pruned
 
 
 class Progress:

@@ -38,11 +38,19 @@ def found(word: str) -> set[str]:
 
 
 class Crash(Exception):
+    """The rebuild failing after the commit (a lost connection, a bug)."""
+
+
+class Killed(BaseException):
     """The process dying between the commit and the rebuild."""
 
 
 def crashing_rebuild(*args, **kwargs):
     raise Crash
+
+
+def dying_rebuild(*args, **kwargs):
+    raise Killed
 
 
 @pytest.fixture
@@ -127,8 +135,8 @@ def test_an_import_killed_after_its_commit_is_repaired(db, tmp_path):
     Service.objects.all().delete()
 
     with (
-        mock.patch.object(derived, "refresh_services", crashing_rebuild),
-        pytest.raises(Crash),
+        mock.patch.object(derived, "refresh_services", dying_rebuild),
+        pytest.raises(Killed),
     ):
         import_hsds(package)
 
@@ -139,6 +147,21 @@ def test_an_import_killed_after_its_commit_is_repaired(db, tmp_path):
 
     assert found("harbor") == {"Harbor night shelter", "Harbor food pantry"}
     assert not StaleService.objects.exists()
+
+
+def test_an_import_whose_rebuild_fails_says_so_and_is_repaired(db, tmp_path):
+    make_service(name="Harbor night shelter")
+    package = tmp_path / "package.zip"
+    exporter.export_csv(package, public=False)
+    Service.objects.all().delete()
+
+    with mock.patch.object(derived, "refresh_services", crashing_rebuild):
+        report = import_hsds(package)
+
+    assert report.committed and report.ok
+    assert any("left to the worker's repair" in line for line in report.lines())
+    derived.repair(grace=NOW)
+    assert found("harbor") == {"Harbor night shelter"}
 
 
 def test_repair_finds_rows_lost_or_left_without_any_note(

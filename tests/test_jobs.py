@@ -226,3 +226,29 @@ def test_a_large_ndjson_request_is_never_built_live(
     assert response.status_code == 200
     assert "X-Generated-At" in response
     assert len(b"".join(response.streaming_content).splitlines()) == 3
+
+
+def test_job_files_are_deleted_after_a_week(
+    administrator, package, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    with django_capture_on_commit_callbacks(execute=True):
+        administrator.post(reverse("hsds-export"), {"format": "csv", "scope": "staff"})
+    run_worker()
+    job = Job.objects.get(kind=Job.Kind.EXPORT)
+    path = jobs.job_dir() / job.output_file
+    assert path.exists()
+
+    Job.objects.filter(pk=job.pk).update(
+        finished_at=timezone.now() - dt.timedelta(days=8)
+    )
+    run_worker()
+
+    assert not path.exists()
+    job.refresh_from_db()
+    assert job.output_file == ""
+    page = administrator.get(reverse("admin:resources_job_change", args=[job.pk]))
+    assert "job-download" not in page.text

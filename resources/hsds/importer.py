@@ -35,6 +35,7 @@ signals.
 
 import csv
 import datetime as dt
+import logging
 import resource
 import time
 import uuid
@@ -58,6 +59,7 @@ from .sources import Record, SourceError, open_source
 
 BATCH_SIZE = 1000
 REFRESH_BATCH = 500
+logger = logging.getLogger(__name__)
 MAX_ISSUES = 10_000
 ERROR, SKIPPED, NOTE = "error", "skipped", "note"
 
@@ -211,14 +213,27 @@ def import_hsds(
         report.add(ERROR, error.file, error.row, "", error.reason)
     if report.committed:
         service_ids = list(report.service_ids)
-        for start in range(0, len(service_ids), REFRESH_BATCH):
-            progress(
-                gettext_noop("Updating search and opening hours"),
-                start,
-                len(service_ids),
-                cancellable=False,
+        try:
+            for start in range(0, len(service_ids), REFRESH_BATCH):
+                progress(
+                    gettext_noop("Updating search and opening hours"),
+                    start,
+                    len(service_ids),
+                    cancellable=False,
+                )
+                rebuild(
+                    service_ids[start : start + REFRESH_BATCH], importer.stale_token
+                )
+        except Exception:  # noqa: BLE001 - the data is in; the worker repairs
+            logger.exception("Import committed; derived rows left for repair")
+            report.add(
+                NOTE,
+                "(search index)",
+                "",
+                "",
+                "The data is imported; updating search and opening hours "
+                "failed and is left to the worker's repair.",
             )
-            rebuild(service_ids[start : start + REFRESH_BATCH], importer.stale_token)
     report.seconds = time.monotonic() - started
     report.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return report

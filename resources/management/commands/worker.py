@@ -6,6 +6,7 @@ from django.db import close_old_connections
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
+from ... import jobs
 from ...derived import repair
 from ...hsds import published
 
@@ -14,8 +15,9 @@ class Command(BaseCommand):
     help = (
         "Run the background tasks (imports, exports, the duplicates scan) as "
         "they are queued, and the directory's chores every few minutes: "
-        "repair derived rows whose rebuild was missed, and rewrite the "
-        "public full export when the published data has changed. Run one "
+        "repair derived rows whose rebuild was missed, rewrite the public "
+        "full export when the published data has changed, and delete job "
+        "files older than a week. Run one "
         "(or more) beside the web servers."
     )
 
@@ -65,6 +67,7 @@ class Command(BaseCommand):
             time.sleep(interval)
 
     def chores(self) -> None:
+        jobs.prune()
         repaired = repair()
         if repaired:
             self.stdout.write(f"Repaired the derived rows of {repaired} services.")
