@@ -95,7 +95,10 @@ class Progress:
     """Say where a job stands, at most once a second; stop it when cancelled.
 
     Called as `progress(step, done, total)`. Past the point of no return
-    (an import after its commit) pass `cancellable=False`.
+    (an import after its commit) pass `cancellable=False`. Inside a
+    transaction (an import's write pass) it only reads: a write there would
+    be seen by nobody until the commit, and would hold the job's row, so
+    that a caseworker's Cancel would wait for the very work it stops.
     """
 
     every_seconds = 1.0
@@ -117,9 +120,10 @@ class Progress:
         if step == self.step and now - self.last < self.every_seconds:
             return
         self.step, self.last = step, now
-        Job.objects.filter(pk=self.job_id).update(
-            step=str(step)[:200], done=done, total=total
-        )
+        if not transaction.get_connection().in_atomic_block:
+            Job.objects.filter(pk=self.job_id).update(
+                step=str(step)[:200], done=done, total=total
+            )
         if (
             cancellable
             and Job.objects.filter(pk=self.job_id, cancel_requested=True).exists()
@@ -129,11 +133,12 @@ class Progress:
 
 def run(job_id) -> str:
     """Run a queued job to its end; return its status."""
+    started = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING, started_at=timezone.now()
+    )
     job = Job.objects.filter(pk=job_id).first()
-    if job is None or job.finished:
+    if job is None or not started:  # gone, cancelled, or run already
         return job.status if job else "missing"
-    job.status, job.started_at = Job.Status.RUNNING, timezone.now()
-    job.save(update_fields=["status", "started_at"])
     progress = Progress(job.pk)
     try:
         RUNNERS[job.kind](job, progress)

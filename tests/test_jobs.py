@@ -7,6 +7,7 @@ the real queue (django-tasks-db) with the worker run once in-process.
 import json
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from resources import jobs, roles
@@ -57,6 +58,7 @@ def test_an_import_reports_each_step(package):
     assert seen == [
         ("Checking rows", True),
         ("Writing (all or nothing)", True),
+        ("Saving", True),  # the last moment a cancel stops it all
         ("Updating search and opening hours", False),  # past the commit
     ]
 
@@ -252,3 +254,68 @@ def test_job_files_are_deleted_after_a_week(
     assert job.output_file == ""
     page = administrator.get(reverse("admin:resources_job_change", args=[job.pk]))
     assert "job-download" not in page.text
+
+
+SLOW_WORKER = """
+import sys, time, django
+django.setup()
+from resources import jobs
+from resources.hsds import importer
+flush = importer._Importer.flush
+def slow_flush(self, table_name):
+    time.sleep(0.3)
+    return flush(self, table_name)
+importer._Importer.flush = slow_flush
+print(jobs.run(sys.argv[1]))
+"""
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="a second process needs a server"
+)
+def test_cancel_during_the_write_pass_is_heard_at_once(transactional_db, tmp_path):
+    """The worker in its own process, the caseworker's Cancel from here."""
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    for n in range(20):
+        make_service(name=f"Harbor service {n}")
+    archive = tmp_path / "harbor.zip"
+    exporter.export_csv(archive, public=False)
+    Service.objects.all().delete()
+    job = Job.objects.create(kind=Job.Kind.IMPORT, options={"dry_run": False})
+    (jobs.job_dir() / str(job.pk)).mkdir()
+    job.input_file = f"{job.pk}/harbor.zip"
+    (jobs.job_dir() / job.input_file).write_bytes(archive.read_bytes())
+    job.save()
+    db = connection.settings_dict
+    worker = subprocess.Popen(
+        [sys.executable, "-c", SLOW_WORKER, str(job.pk)],
+        cwd=Path(__file__).resolve().parents[1],
+        env=os.environ
+        | {
+            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}",
+            "DIRECTORY_JOB_DIR": str(jobs.job_dir()),
+        },
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while Job.objects.get(pk=job.pk).step != "Writing (all or nothing)":
+        assert time.monotonic() < deadline and worker.poll() is None, worker.stderr
+        time.sleep(0.1)
+
+    started = time.monotonic()
+    assert jobs.cancel(Job.objects.get(pk=job.pk))
+    waited = time.monotonic() - started
+    out, errors = worker.communicate(timeout=120)
+
+    assert waited < 1, "Cancel waited for the import's transaction"
+    assert out.strip() == "cancelled", errors[-2000:]
+    assert Job.objects.get(pk=job.pk).status == Job.Status.CANCELLED
+    assert Service.objects.count() == 0

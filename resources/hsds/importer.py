@@ -321,11 +321,15 @@ class _Importer:
         self.find_unknown_references()
         self.find_unique_conflicts()
         self.check_redacted()
+        # Said before the transaction, where whoever follows the job sees it.
+        self.progress(gettext_noop("Writing (all or nothing)"), 0, self.rows_checked)
         try:
             with transaction.atomic():
                 self.write_pass()
                 if not self.report.ok or dry_run:
                     raise _Rollback
+                # The last moment a cancel can stop it all.
+                self.progress(gettext_noop("Saving"), self.rows_checked)
                 self.collect_services()
                 self.stamp_services()
                 # Durable, with the data: a crash before the rebuild below
@@ -483,10 +487,10 @@ class _Importer:
                     "organization: give each its own, then publish it.",
                 },
             )
+        step = gettext_noop("Writing (all or nothing)")
+        written = 0
         for written, record in enumerate(self.records()):
-            self.progress(
-                gettext_noop("Writing (all or nothing)"), written, self.rows_checked
-            )
+            self.progress(step, written, self.rows_checked)
             row = self.parse(record, report=False)
             if row is None or row.get("id") is None:
                 continue
@@ -500,6 +504,7 @@ class _Importer:
             if len(batch) >= self.batch_size:
                 self.flush(record.table)
         for table in mapping.TABLES:
+            self.progress(step, written, self.rows_checked)
             self.flush(table.name)
 
     # Checking one row ----------------------------------------------------------
