@@ -1,11 +1,14 @@
 """Bad input is never a 500: generated values in every parameter of every list.
 
-For the search page (each filter of the FilterSet, plus page) and each list
-of the HSDS API (each parameter of its serializer, plus paging), Hypothesis
+For the search page (each filter of the FilterSet, plus page), the other
+public pages and the report form, and each list and record of the HSDS API
+(each parameter of its serializer, plus paging, and any id), Hypothesis
 draws combinations of hostile values — out-of-range and malformed dates,
 numbers and ids, NUL bytes, control and right-to-left characters, very long
-text — and every answer must be a page or a 400, never a server error.
+text — and every answer must be a page, a 400 or a 404, never a server error.
 """
+
+import urllib.parse
 
 import pytest
 from django.test import Client
@@ -86,18 +89,21 @@ def directory(db):
     service = make_service(name="Harbor night shelter")
     link(service, make_location(name="Harbor house"))
     tag(service, "emergency-shelter")
+    return service
 
 
 HOSTILE = settings(
-    max_examples=60,
+    max_examples=50,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
+# For the tests that try several URLs with each example.
+HOSTILE_MANY = settings(HOSTILE, max_examples=20)
 
 
-def assert_no_server_error(url, query):
-    response = Client().get(url, query)
-    assert response.status_code in (200, 400, 404), (url, query, response.status_code)
+def assert_no_server_error(url, query, *, method="get", allowed=(200, 400, 404)):
+    response = getattr(Client(), method)(url, query)
+    assert response.status_code in allowed, (url, query, response.status_code)
 
 
 @HOSTILE
@@ -117,3 +123,49 @@ def test_each_api_list_answers_any_parameters(directory, url):
         assert_no_server_error(url, query)
 
     check()
+
+
+@HOSTILE_MANY
+@given(query=queries([*PAGE_PARAMETERS, "s"]), ids=st.lists(VALUES, max_size=3))
+def test_every_public_page_answers_any_query(directory, query, ids):
+    pk = directory.pk
+    organization = directory.organization_id
+    query = query | {"s": ",".join(map(str, ids))}
+    for url in (
+        "/",
+        "/categories/emergency-shelter/",
+        "/es/categories/emergency-shelter/",
+        "/list/",
+        f"/services/{pk}/",
+        f"/organizations/{organization}/",
+        "/browse-safely/",
+    ):
+        assert_no_server_error(url, query)
+
+
+@HOSTILE
+@given(
+    form=st.dictionaries(
+        st.sampled_from(["problem", "message", "correction", "contact", "website"]),
+        VALUES,
+        max_size=5,
+    )
+)
+def test_the_report_form_answers_any_post(directory, form):
+    assert_no_server_error(
+        f"/services/{directory.pk}/report/",
+        form,
+        method="post",
+        allowed=(200, 302, 400, 429),
+    )
+
+
+@HOSTILE_MANY
+@given(segment=VALUES, query=queries(["full_service", "full", "format", "page"]))
+def test_each_api_detail_answers_any_id(directory, segment, query):
+    for collection in API_LISTS:
+        segment_text = segment if isinstance(segment, str) else ",".join(segment)
+        url = f"{collection}/{urllib.parse.quote(segment_text, safe='') or 'x'}"
+        assert_no_server_error(url, query)
+    assert_no_server_error(f"/api/services/{directory.pk}", query)
+    assert_no_server_error(f"/api/organizations/{directory.organization_id}", query)

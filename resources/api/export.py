@@ -18,10 +18,11 @@ RETRY_SECONDS = 60
 
 
 def not_ready() -> JsonResponse:
-    """The files are not made yet: ask the worker, and say when to come back."""
-    from ..tasks import publish_public_export
+    """The files are not made yet: say when to come back.
 
-    publish_public_export.enqueue()
+    Nothing is queued from here (an anonymous request writes nothing): the
+    worker's chores make the files within a minute of starting.
+    """
     response = JsonResponse(
         {"detail": "The full export is being prepared; try again in a minute."},
         status=503,
