@@ -215,3 +215,21 @@ def test_caseworkers_and_editors_reach_no_account(client, accounts, role):
     assert (
         client.get(reverse("admin:otp_totp_totpdevice_changelist")).status_code == 403
     )
+
+
+@pytest.mark.parametrize("role", ["administrator", "caseworker", "editor"])
+def test_only_a_superuser_changes_what_a_role_may_do(client, accounts, role):
+    caseworkers = Group.objects.get(name=roles.CASEWORKERS)
+    before = set(caseworkers.permissions.values_list("pk", flat=True))
+    client = signed_in(client, accounts[role])
+    url = reverse("admin:auth_group_change", args=[caseworkers.pk])
+
+    response = client.post(
+        url, {"name": roles.CASEWORKERS, "permissions": [1, 2, 3, 4]}
+    )
+
+    assert response.status_code == 403
+    assert set(caseworkers.permissions.values_list("pk", flat=True)) == before
+    add = client.post(reverse("admin:auth_group_add"), {"name": "Superpowers"})
+    assert add.status_code == 403
+    assert not Group.objects.filter(name="Superpowers").exists()
