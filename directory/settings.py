@@ -257,6 +257,9 @@ DIRECTORY_PUBLIC_EXPORT_DIR = Path(
     os.environ.get("DIRECTORY_PUBLIC_EXPORT_DIR", BASE_DIR / "var" / "export")
 )
 
+# Services whose derived rows each worker chore rebuilds, round after round,
+# whatever happened to them (resources/derived.py, `audit_next`).
+DIRECTORY_AUDIT_BATCH = int(os.environ.get("DIRECTORY_AUDIT_BATCH", "200"))
 # The most records one NDJSON request of the API streams live; the full
 # export is a file (resources/hsds/published.py).
 DIRECTORY_API_STREAM_LIMIT = int(os.environ.get("DIRECTORY_API_STREAM_LIMIT", "500"))

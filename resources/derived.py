@@ -360,6 +360,34 @@ def repair(*, grace: dt.timedelta = REPAIR_GRACE) -> int:
     return len(service_ids)
 
 
+# The rolling audit: where the last round stopped (cache key).
+AUDIT_CURSOR = "derived:audit-after"
+
+
+def audit_next(batch_size: int) -> int:
+    """Rebuild the next `batch_size` services in id order; return how many.
+
+    Run by the worker's chores, round after round, so that every service's
+    derived rows are recomputed from its records now and then, whatever
+    went wrong with them unnoticed (rows deleted by hand, a bulk update that
+    forgot its rebuild). Where it stopped is kept in the cache; if that is
+    lost, it starts again from the first service.
+    """
+    from django.core.cache import cache
+
+    after = cache.get(AUDIT_CURSOR)
+    ids = Service.objects.order_by("pk")
+    if after is not None:
+        ids = ids.filter(pk__gt=after)
+    batch = list(ids.values_list("pk", flat=True)[:batch_size])
+    if not batch:
+        cache.delete(AUDIT_CURSOR)
+        return 0
+    refresh_services(batch)
+    cache.set(AUDIT_CURSOR, batch[-1], None)
+    return len(batch)
+
+
 WATCHED = (
     Service,
     ServiceAtLocation,

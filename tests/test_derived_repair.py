@@ -187,6 +187,33 @@ def test_repair_finds_rows_lost_or_left_without_any_note(
     assert not SearchEntry.objects.filter(service=hidden).exists()
 
 
+def test_the_rolling_audit_rebuilds_rows_deleted_by_hand(
+    db, django_capture_on_commit_callbacks, settings
+):
+    from resources.models import OpeningWindow
+
+    from .factories import make_schedule, run_worker
+
+    settings.DIRECTORY_AUDIT_BATCH = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        services = [make_service(name=f"Harbor {n}") for n in range(3)]
+        for service in services:
+            make_schedule(service=service)
+    assert OpeningWindow.objects.count() > 0
+    OpeningWindow.objects.all().delete()  # no note, no change to any service
+    SearchEntry.objects.all().delete()
+    assert derived.out_of_step() == []  # too recent for the repair
+
+    run_worker()  # two services
+    run_worker()  # the third
+    run_worker()  # the end: starts over
+
+    assert {w.service_id for w in OpeningWindow.objects.all()} == {
+        s.pk for s in services
+    }
+    assert found("harbor") == {"Harbor 0", "Harbor 1", "Harbor 2"}
+
+
 KILL_AFTER_COMMIT = """
 import os, django
 django.setup()

@@ -319,3 +319,32 @@ def test_cancel_during_the_write_pass_is_heard_at_once(transactional_db, tmp_pat
     assert out.strip() == "cancelled", errors[-2000:]
     assert Job.objects.get(pk=job.pk).status == Job.Status.CANCELLED
     assert Service.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("kind", "options", "expected"),
+    [
+        (Job.Kind.EXPORT, {"format": "csv", "scope": "public"}, "services.csv"),
+        (Job.Kind.EXPORT, {"format": "ndjson", "scope": "staff"}, "services"),
+        (Job.Kind.DUPLICATES, {"threshold": 90}, "Comparing services"),
+    ],
+)
+def test_exports_and_scans_report_their_progress(
+    db, monkeypatch, django_capture_on_commit_callbacks, kind, options, expected
+):
+    make_service(name="Harbor night shelter")
+    heard = []
+
+    class Recording(jobs.Progress):
+        def __call__(self, step, done=0, total=None, **kwargs):
+            heard.append((step, done, total))
+            super().__call__(step, done, total, **kwargs)
+
+    monkeypatch.setattr(jobs, "Progress", Recording)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = jobs.queue(kind, user=make_staff(), options=options)
+    run_worker()
+
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE, job.error
+    assert any(step == expected and total for step, _done, total in heard), heard

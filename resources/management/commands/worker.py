@@ -1,13 +1,14 @@
 import datetime as dt
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
 from ... import jobs
-from ...derived import repair
+from ...derived import audit_next, repair
 from ...hsds import published
 
 
@@ -15,7 +16,8 @@ class Command(BaseCommand):
     help = (
         "Run the background tasks (imports, exports, the duplicates scan) as "
         "they are queued, and the directory's chores every few minutes: "
-        "repair derived rows whose rebuild was missed, rewrite the public "
+        "repair derived rows whose rebuild was missed (and rebuild a few "
+        "more services each time, round after round), rewrite the public "
         "full export when the published data has changed, and delete job "
         "files older than a week. Run one "
         "(or more) beside the web servers."
@@ -68,6 +70,7 @@ class Command(BaseCommand):
 
     def chores(self) -> None:
         jobs.prune()
+        audit_next(settings.DIRECTORY_AUDIT_BATCH)
         repaired = repair()
         if repaired:
             self.stdout.write(f"Repaired the derived rows of {repaired} services.")
