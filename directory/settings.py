@@ -177,6 +177,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# The report form's CSRF cookie ends with the browser session: nothing of a
+# visit is left on the device for a year.
+CSRF_COOKIE_AGE = None
 
 # Nothing may load from another origin: no CDN, fonts, analytics or maps.
 # Scripts are our own files; an inline script would need the request's nonce.

@@ -3,7 +3,9 @@
 from html import escape
 
 from django import forms
+from django.conf import settings
 from django.forms.renderers import DjangoTemplates
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +13,15 @@ from .models.corrections import ChangeRequest, Problem
 
 
 class ReportProblemForm(forms.ModelForm):
-    """'Report a problem' with a listing. `website` is a honeypot for bots."""
+    """'Report a problem' with a listing. `website` is a honeypot for bots.
+
+    Nothing is chosen for the person: they pick what is wrong. For the
+    simple reasons (a wrong number, wrong hours, closed) the reason says it
+    all, so details are optional; the queue then shows the reason itself.
+    """
+
+    # Reasons that need no more words to act on.
+    SIMPLE = (Problem.PHONE, Problem.HOURS, Problem.CLOSED)
 
     website = forms.CharField(
         label=_("Leave this field empty"),
@@ -27,8 +37,16 @@ class ReportProblemForm(forms.ModelForm):
             "message": forms.Textarea(attrs={"rows": 4}),
             "correction": forms.Textarea(attrs={"rows": 3}),
         }
+        labels = {
+            "message": _("Details"),
+            "correction": _("The correct information (optional)"),
+        }
         help_texts = {
-            "message": _("What did you find? For example: “The number rings out”."),
+            "message": _(
+                "What did you find? For example: “The number rings out”. "
+                "Optional for a wrong phone number, wrong hours or a closed "
+                "service."
+            ),
             "contact": _(
                 "Only if you want us to reply. We delete it once the report is "
                 "dealt with."
@@ -37,12 +55,30 @@ class ReportProblemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # An organization's own update comes through the admin, not this form.
-        self.fields["problem"].choices = [
+        # No blank "- Select -" choice to pre-select; an organization's own
+        # update comes through the admin, not this form.
+        problem = self.fields["problem"]
+        problem.choices = [
             choice
-            for choice in self.fields["problem"].choices
-            if choice[0] != Problem.UPDATE
+            for choice in problem.choices
+            if choice[0] not in ("", Problem.UPDATE)
         ]
+        problem.error_messages["required"] = _("Choose what is wrong.")
+        self.fields["message"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        problem = cleaned.get("problem")
+        if problem and not (cleaned.get("message") or "").strip():
+            if problem in self.SIMPLE:
+                # The queue shows the reason as the report's words, in the
+                # caseworkers' language whatever the page's.
+                with translation.override(settings.LANGUAGE_CODE):
+                    cleaned["message"] = str(Problem(problem).label)
+                self.instance.message = cleaned["message"]
+            else:
+                self.add_error("message", _("Tell us what is wrong."))
+        return cleaned
 
     def is_from_a_bot(self) -> bool:
         return bool(self.data.get("website"))

@@ -27,6 +27,23 @@ def test_a_person_reports_a_problem(visit, demo):
     ).exists()
 
 
+def test_a_wrong_number_is_reported_in_one_tap_in_spanish(visit, demo):
+    service = Service.objects.published().order_by("name").first()
+    session = visit()
+    session.open(f"/es/services/{service.pk}/report/")
+    radios = session.page.locator("input[name=problem]")
+    assert radios.count() == 6
+    assert not any(radios.nth(n).is_checked() for n in range(radios.count()))
+
+    session.page.check("input[name=problem][value=phone]")
+    with session.page.expect_navigation():
+        session.page.click("form.report [type=submit]")
+
+    assert session.page.url.endswith(f"/es/services/{service.pk}/report/thanks/")
+    report = ChangeRequest.objects.get(service=service, problem="phone")
+    assert report.message == "The phone number is wrong"
+
+
 def test_staff_sign_in_with_a_password_and_a_backup_code(visit, demo):
     # A superuser: transactional tests empty the groups the migrations made.
     user = User.objects.create_superuser(
