@@ -325,6 +325,13 @@ DIRECTORY_QUICK_EXIT_URL = os.environ.get(
 DIRECTORY_CRISIS_LINES = [
     (_("Emergency"), "911", "911", ""),
     (_("Suicide and Crisis Lifeline, call or text"), "988", "988", "988"),
+    (_("2-1-1: food, housing, bills and any other help"), "211", "211", ""),
+    (
+        _("National Domestic Violence Hotline, 24/7 (text START)"),
+        "1-800-799-7233",
+        "+18007997233",
+        "88788",
+    ),
     (
         _("National Human Trafficking Hotline, 24/7"),
         "1-888-373-7888",
@@ -332,6 +339,9 @@ DIRECTORY_CRISIS_LINES = [
         "233733",
     ),
 ]
+# The lines (by tel: target) of the "Help now" strip at the top of every
+# page; all of them are in the footer.
+DIRECTORY_HELP_NOW = ["911", "988", "211"]
 # Languages people can filter by (ISO 639 codes as in HSDS `language.code`).
 DIRECTORY_LANGUAGES = [
     ("en", _("English")),

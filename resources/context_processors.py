@@ -24,6 +24,11 @@ def directory(request):
         "directory_name": settings.DIRECTORY_NAME,
         "quick_exit_url": settings.DIRECTORY_QUICK_EXIT_URL,
         "crisis_lines": settings.DIRECTORY_CRISIS_LINES,
+        "help_now": [
+            line
+            for line in settings.DIRECTORY_CRISIS_LINES
+            if line[2] in settings.DIRECTORY_HELP_NOW
+        ],
         "client_list": ",".join(
             str(pk) for pk in client_list_ids(request.GET.get("list", ""))
         ),

@@ -1,5 +1,7 @@
 """Privacy by default: headers, no cookies, nothing from other origins."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -145,5 +147,11 @@ def test_quick_exit_and_crisis_lines_on_every_page(client, public_urls, settings
             'id="quick-exit" class="quick-exit" href="https://neutral.example/"' in html
         )
         assert 'href="#quick-exit"' in html
-        assert 'href="tel:988"' in html
-        assert 'href="tel:+18883737888"' in html
+        for line in ("911", "988", "211", "+18007997233", "+18883737888"):
+            assert f'href="tel:{line}"' in html, (url, line)
+        # The strip at the top: the first lines, then a link to them all.
+        strip = html[html.index('class="help-now"') : html.index('class="site-header"')]
+        assert [f"tel:{n}" for n in ("911", "988", "211")] == re.findall(
+            r'href="(tel:[^"]+)"', strip
+        )
+        assert 'href="#crisis-lines"' in strip and 'id="crisis-lines"' in html

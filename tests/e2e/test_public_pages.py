@@ -70,3 +70,22 @@ def test_pages_work_without_javascript(browser, live_server, demo):
     assert "q=shelter" in page.url
     assert page.locator(".card").count() >= 1
     context.close()
+
+
+@pytest.mark.parametrize("prefix", ["", "/es"], ids=["en", "es"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_help_now_sits_at_the_top_with_big_targets(visit, demo, prefix, width):
+    session = visit(width=width)
+    for path in public_paths():
+        session.open(prefix + path)
+        links = session.page.locator(".help-now a")
+        assert links.count() == 4, path  # 911, 988, 211, all lines
+        for n in range(links.count()):
+            box = links.nth(n).bounding_box()
+            assert box["width"] >= 44 and box["height"] >= 44, (path, n, box)
+            assert box["y"] + box["height"] <= 200, f"{path}: help is below the top"
+        # "All lines" leads to every line, each one a link to call.
+        links.nth(3).click()
+        assert session.page.evaluate("location.hash") == "#crisis-lines"
+        footer_calls = session.page.locator("#crisis-lines a[href^='tel:']")
+        assert footer_calls.count() == 5
