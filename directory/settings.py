@@ -305,6 +305,8 @@ CACHES = {
 }
 
 # Directory policy, overridable per deployment.
+# The state the directory serves: towns typed into "Where?" are its towns.
+DIRECTORY_STATE = os.environ.get("DIRECTORY_STATE", "CT")
 DIRECTORY_NAME = os.environ.get("DIRECTORY_NAME", "Hartford County Help Directory")
 DIRECTORY_PAGE_SIZE = 20
 # The official HSDS 3.1 files (schemas, examples) that the conformance tests

@@ -446,6 +446,12 @@ def _state(text: str) -> str | None:
     return _words().states.get(text)
 
 
+def state_names(abbreviation: str) -> list[str]:
+    """Return how a state is written out ("Connecticut", "Conn"), best first."""
+    with open(DATA, encoding="utf-8") as file:
+        return list(json.load(file)["states"].get(abbreviation.upper(), []))
+
+
 def state_abbreviation(text: str) -> str | None:
     """Return the two letters of a state written any way ("Conn.", "CT"), or None."""
     return _state(fold(text or ""))

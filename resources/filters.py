@@ -32,7 +32,7 @@ class ServiceFilterForm(forms.Form):
         if not value:
             return None
         try:
-            return geo.parse_near(value)
+            return geo.parse_near(value, state=settings.DIRECTORY_STATE)
         except ValueError as error:
             raise forms.ValidationError(str(error)) from None
 
@@ -105,10 +105,10 @@ class ServiceFilter(django_filters.FilterSet):
         label=_("Open at"), method="filter_open_at", max_length=40
     )
     near = django_filters.CharFilter(
-        label=_("Near (ZIP code)"),
+        label=_("Where? (ZIP or town)"),
         method="filter_near",
         max_length=60,
-        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     radius = django_filters.NumberFilter(
         label=_("Within (miles)"),

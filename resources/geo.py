@@ -46,9 +46,15 @@ NEAREST_ZIP_MILES = (10.0, 60.0)
 class Point:
     lat: float
     lon: float
-    # The ZIP code the point stands for, when one was given; not part of
-    # its identity (the same spot is the same point).
+    # The ZIP code or town the point stands for, when one was given; not
+    # part of its identity (the same spot is the same point).
     zip_code: str | None = field(default=None, compare=False)
+    town: str | None = field(default=None, compare=False)
+
+    @property
+    def name(self) -> str:
+        """What to call the point on a page: its town, ZIP code, or position."""
+        return self.town or self.zip_code or f"{self.lat:.3f},{self.lon:.3f}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,8 +186,97 @@ def zip_code(value: str) -> str | None:
     return match[1] if match else None
 
 
-def parse_near(value: str) -> Point:
-    """Turn what a person typed, a ZIP code or "lat,lon", into a point."""
+@cache
+def _towns(state: str) -> tuple[dict[str, Point], dict[str, frozenset[str]]]:
+    """Return a state's towns: {name: centre}, and {folded name: town names}.
+
+    A town is the Postal Service's primary city of its ZIP codes; its centre
+    is the mean of their centres. Other names a ZIP code accepts (villages
+    such as Unionville, for Burlington) lead to their town.
+    """
+    import zipcodes
+
+    from .areas import fold
+
+    spots: dict[str, list[tuple[float, float]]] = {}
+    known: dict[str, set[str]] = {}
+    aliases: dict[str, set[str]] = {}
+    for row in zipcodes.filter_by(state=state.upper()):
+        if not (row.get("city") and _has_centre(row)):
+            continue
+        town = row["city"]
+        spots.setdefault(town, []).append((float(row["lat"]), float(row["long"])))
+        known.setdefault(fold(town), set()).add(town)
+        for other in row.get("acceptable_cities") or ():
+            aliases.setdefault(fold(other), set()).add(town)
+    centres = {
+        town: Point(
+            sum(lat for lat, _lon in points) / len(points),
+            sum(lon for _lat, lon in points) / len(points),
+            town=town,
+        )
+        for town, points in spots.items()
+    }
+    # A town's own name wins over another town's accepted one ("Hartford").
+    names = {name: frozenset(towns) for name, towns in aliases.items()}
+    names |= {name: frozenset(towns) for name, towns in known.items()}
+    return centres, names
+
+
+def town_point(text: str, state: str) -> Point:
+    """Turn a town's name in `state` ("west hartford", "Hartford, CT") into a point."""
+    from .areas import fold, state_names
+
+    centres, names = _towns(state)
+    spellings = state_names(state)
+    state_name = spellings[0] if spellings else state.upper()
+    folded = fold(text)
+    for suffix in (state, *spellings):
+        folded = folded.removesuffix(f" {fold(suffix)}").strip()
+    towns = sorted(names.get(folded, ()))
+    if len(towns) == 1:
+        return centres[towns[0]]
+    if towns:
+        raise GeoError(
+            _(
+                "“%(name)s” is in more than one town: %(towns)s. Choose one, or "
+                "enter the ZIP code."
+            )
+            % {"name": text.strip(), "towns": ", ".join(towns)}
+        )
+    from rapidfuzz import fuzz, process
+
+    close = process.extract(
+        folded, list(names), scorer=fuzz.WRatio, limit=3, score_cutoff=85
+    )
+    suggestions = sorted({town for name, _s, _i in close for town in names[name]})
+    if suggestions:
+        raise GeoError(
+            _(
+                "We don't know a town called “%(name)s” in %(state)s. Did you mean "
+                "%(towns)s?"
+            )
+            % {
+                "name": text.strip(),
+                "state": state_name,
+                "towns": ", ".join(suggestions),
+            }
+        )
+    raise GeoError(
+        _(
+            "We don't know a town called “%(name)s” in %(state)s. Enter its ZIP "
+            "code, such as 06107."
+        )
+        % {"name": text.strip(), "state": state_name}
+    )
+
+
+def parse_near(value: str, *, state: str | None = None) -> Point:
+    """Turn what a person typed into a point.
+
+    A ZIP code, a town of `state` (the directory's) by name, or "lat,lon"
+    (what a phone's location gives).
+    """
     text = (value or "").strip()
     if match := _ZIP.fullmatch(text):
         point = lookup_zip(match[1])
@@ -201,12 +296,9 @@ def parse_near(value: str) -> Point:
                 )
             )
         return Point(lat, lon)
-    raise GeoError(
-        _(
-            "Enter a 5-digit ZIP code, such as 06107, or a latitude and "
-            "longitude, such as 41.76,-72.74."
-        )
-    )
+    if state and re.search(r"[^\W\d_]", text):
+        return town_point(text, state)
+    raise GeoError(_("Enter a 5-digit ZIP code, such as 06107, or the name of a town."))
 
 
 def parse_radius(value: str | float | Decimal) -> float:

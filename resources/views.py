@@ -246,8 +246,11 @@ class ServiceSearchView(FilterView):
         choices = dict(getattr(field, "choices", []) or [])
         if value in choices:
             return str(choices[value])
-        if name in ("near", "open_now"):
-            return self.request.GET.get(name, "") if name == "near" else _("yes")
+        if name == "near":
+            point = self.filterset.form.cleaned_data.get("near")
+            return point.name if point else self.request.GET.get(name, "")
+        if name == "open_now":
+            return _("yes")
         return str(value)
 
     def fixed_filters(self) -> set[str]:

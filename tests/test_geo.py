@@ -461,3 +461,46 @@ class TestAreaWords:
         assert areas.fold("Todo el País") == "todo el pais"
         assert areas.fold("St. John's  Co.") == "st johns co"
         assert areas.fold("Winston-Salem") == "winston salem"
+
+
+@pytest.mark.parametrize(
+    ("typed", "town"),
+    [
+        ("West Hartford", "West Hartford"),
+        ("west hartford, ct", "West Hartford"),
+        ("WEST HARTFORD  CT", "West Hartford"),
+        ("West Hartford, Connecticut", "West Hartford"),
+        ("new britain", "New Britain"),
+        ("Unionville", "Unionville"),  # its own ZIP code's town
+        ("Kensington", "Berlin"),  # a village its ZIP code accepts
+    ],
+)
+def test_a_town_becomes_the_centre_of_its_zip_codes(typed, town):
+    point = geo.parse_near(typed, state="CT")
+
+    assert point.town == town and point.name == town
+    zips = [geo.lookup_zip(z) for z in ("06107", "06117", "06119")]
+    if town == "West Hartford":  # among its ZIP codes' centres
+        assert min(z.lat for z in zips) <= point.lat <= max(z.lat for z in zips)
+        assert geo.distance_miles(point, zips[0]) < 3
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("Hartfrod", "Did you mean Hartford"),
+        ("Springfield", "We don't know a town called “Springfield” in Connecticut"),
+        ("Nowhereville", "Enter its ZIP code"),
+    ],
+)
+def test_an_unknown_town_gets_a_clear_message(typed, message):
+    with pytest.raises(geo.GeoError) as error:
+        geo.parse_near(typed, state="CT")
+    assert message in str(error.value)
+    assert "latitude" not in str(error.value).lower()
+
+
+def test_without_a_state_only_zip_codes_and_points():
+    with pytest.raises(geo.GeoError):
+        geo.parse_near("West Hartford")
+    assert geo.parse_near("06107").zip_code == "06107"

@@ -135,6 +135,39 @@ def test_near_a_zip_sorts_by_distance_and_drops_the_far(client, directory):
     ]
 
 
+@pytest.mark.parametrize("town", ["Hartford", "hartford, ct", "HARTFORD CT"])
+def test_near_a_town_by_name(client, directory, town):
+    response = client.get(URL, {"near": town, "radius": 5})
+
+    assert [s.name for s in response.context["services"]] == [
+        "Clinic",
+        "Night Shelter",
+    ]
+    html = response.content.decode()
+    assert 'role="alert"' not in html
+    assert "Hartford</a>" in html or ": Hartford" in html  # shown by its name
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Hartfrod", "Did you mean Hartford"),
+        ("Springfield", "Enter its ZIP code"),
+    ],
+)
+def test_an_unknown_town_says_what_to_do(client, directory, typed, expected):
+    html = client.get(URL, {"near": typed}).content.decode()
+
+    assert 'role="alert"' in html and expected in html
+    assert "latitude" not in html.lower()
+
+
+def test_the_home_page_asks_what_and_where(client, db):
+    html = client.get("/").content.decode()
+    assert 'name="q"' in html and 'name="near"' in html
+    assert "Where? (ZIP or town)" in html
+
+
 def test_near_latitude_longitude(client, directory):
     point = f"{HARTFORD.lat},{HARTFORD.lon}"
     assert names(client, near=point, radius=2) == ["Clinic"]
@@ -155,7 +188,8 @@ def test_filters_combine(client, directory):
     "params, message",
     [
         ({"near": "99999"}, "ZIP"),
-        ({"near": "hello"}, "ZIP"),
+        ({"near": "hello"}, "town"),
+        ({"near": "123"}, "ZIP"),
         ({"near": "06103", "radius": "-4"}, "miles"),
         ({"radius": "lots", "near": "06103"}, "number"),
         ({"open_at": "next tuesday"}, "2026-12-01T14:30"),

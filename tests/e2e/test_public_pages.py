@@ -89,3 +89,24 @@ def test_help_now_sits_at_the_top_with_big_targets(visit, demo, prefix, width):
         assert session.page.evaluate("location.hash") == "#crisis-lines"
         footer_calls = session.page.locator("#crisis-lines a[href^='tel:']")
         assert footer_calls.count() == 5
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_person_searches_by_town_from_the_home_page(
+    browser, live_server, demo, javascript
+):
+    context = browser.new_context(
+        viewport={"width": 320, "height": 640}, java_script_enabled=javascript
+    )
+    page = context.new_page()
+    page.goto(live_server.url + "/es/")
+    page.fill("#q", "food")
+    page.fill("#near", "west hartford, ct")
+    with page.expect_navigation():
+        page.click("form.search button[type=submit]")
+
+    assert "near=west+hartford" in page.url
+    assert page.locator("[role=alert]").count() == 0
+    assert page.locator(".card").count() >= 1
+    assert "West Hartford" in page.content()  # "near" said by the town's name
+    context.close()
