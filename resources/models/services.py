@@ -106,6 +106,10 @@ def _attributes_prefetch() -> Prefetch:
     )
 
 
+# Phones to call, best first: fax, pager and text lines are not for calling.
+CALL_FIRST = ("voice", "", "cell", "textphone", "video")
+
+
 class ServiceQuerySet(models.QuerySet):
     def published(self) -> "ServiceQuerySet":
         """Return what the public may see: published, and not inactive or defunct.
@@ -123,13 +127,29 @@ class ServiceQuerySet(models.QuerySet):
         from .contacts import Phone
         from .locations import ServiceAtLocation
 
-        # A card shows one phone: the first, as a subquery, not a prefetch.
-        first_phone = Phone.objects.filter(service=OuterRef("pk")).order_by("pk")
+        # A card offers a number to call and one to text, each a subquery
+        # (not a prefetch): the service's own phones before its locations',
+        # a voice line before a mobile or an untyped one; a fax or a pager
+        # is never offered.
+        phones = Phone.objects.filter(
+            Q(service=OuterRef("pk"))
+            | Q(service_at_location__service=OuterRef("pk"))
+            | Q(location__service_at_locations__service=OuterRef("pk"))
+        ).annotate(
+            # A phone has one owner: one with a service is this one's.
+            own=Case(When(service__isnull=False, then=0), default=1),
+            rank=Case(
+                *(When(type=kind, then=n) for n, kind in enumerate(CALL_FIRST)),
+                default=len(CALL_FIRST),
+            ),
+        )
+        call = phones.filter(type__in=CALL_FIRST).order_by("own", "rank", "pk")
+        text = phones.filter(type="text").order_by("own", "pk")
         return (
             self.select_related("organization")
             .annotate(
-                phone_number=Subquery(first_phone.values("number")[:1]),
-                phone_type=Subquery(first_phone.values("type")[:1]),
+                phone_number=Subquery(call.values("number")[:1]),
+                text_number=Subquery(text.values("number")[:1]),
             )
             .prefetch_related(
                 _attributes_prefetch(),
@@ -510,11 +530,19 @@ class Service(HSDSModel):
 
     @property
     def card_phone(self):
-        """Return the phone a result card shows (see `for_listing`), or None."""
+        """Return the phone a result card offers to call (see `for_listing`)."""
         from .contacts import Phone
 
         number = getattr(self, "phone_number", None)
-        return Phone(number=number, type=self.phone_type or "") if number else None
+        return Phone(number=number, type="voice") if number else None
+
+    @property
+    def card_text(self):
+        """Return the phone a result card offers to text (see `for_listing`)."""
+        from .contacts import Phone
+
+        number = getattr(self, "text_number", None)
+        return Phone(number=number, type="text") if number else None
 
     @property
     def is_public(self) -> bool:

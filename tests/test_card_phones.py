@@ -1,0 +1,77 @@
+"""A result card offers the number to call, and the one to text, that work.
+
+Never a fax or a pager as "Call"; the service's own line before its
+locations'; a voice line before a mobile or an untyped one, whatever order
+they were entered in.
+"""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from resources.models import Service
+
+from .factories import link, make_location, make_phone, make_service
+
+
+def card_links(client, service) -> list[tuple[str, str]]:
+    html = client.get(reverse("resources:service-list")).content.decode()
+    card = html[html.index(service.name) :]
+    card = card[: card.index("</article>")]
+    return [
+        (href, re.sub(r"<[^>]+>", "", text).strip())
+        for href, text in re.findall(r'<a class="call" href="([^"]+)">(.*?)</a>', card)
+    ]
+
+
+@pytest.fixture
+def service(db):
+    return make_service(name="Harbor crisis line")
+
+
+def listed(service) -> Service:
+    return Service.objects.for_listing().get(pk=service.pk)
+
+
+def test_a_fax_entered_first_is_never_the_call_button(client, service):
+    make_phone(service=service, number="860-555-0101", type="fax")
+    make_phone(service=service, number="860-555-0102", type="cell")
+    make_phone(service=service, number="860-555-0103", type="voice")
+
+    assert listed(service).card_phone.number == "860-555-0103"
+    assert card_links(client, service) == [("tel:8605550103", "Call 860-555-0103")]
+
+
+def test_a_text_line_gets_its_own_button(client, service):
+    make_phone(service=service, number="860-555-0111", type="text")
+    make_phone(service=service, number="860-555-0112", type="voice")
+
+    assert card_links(client, service) == [
+        ("tel:8605550112", "Call 860-555-0112"),
+        ("sms:8605550111", "Text 860-555-0111"),
+    ]
+
+
+def test_a_text_only_line_is_not_called(client, service):
+    make_phone(service=service, number="233733", type="text")
+
+    assert card_links(client, service) == [("sms:233733", "Text 233733")]
+
+
+@pytest.mark.parametrize("kind", ["fax", "pager"])
+def test_a_fax_or_pager_only_service_offers_no_call(client, service, kind):
+    make_phone(service=service, number="860-555-0121", type=kind)
+
+    assert listed(service).card_phone is None
+    assert card_links(client, service) == []
+
+
+def test_the_services_own_line_before_its_locations(client, service):
+    location = make_location(name="Harbor house")
+    link(service, location)
+    make_phone(location=location, number="860-555-0131", type="voice")
+    assert listed(service).card_phone.number == "860-555-0131"  # else, the site's
+
+    make_phone(service=service, number="860-555-0132", type="")
+    assert listed(service).card_phone.number == "860-555-0132"
