@@ -75,3 +75,20 @@ def test_the_services_own_line_before_its_locations(client, service):
 
     make_phone(service=service, number="860-555-0132", type="")
     assert listed(service).card_phone.number == "860-555-0132"
+
+
+@pytest.mark.parametrize("page", ["detail", "list"])
+def test_a_fax_is_shown_never_linked_as_a_call(client, service, page):
+    make_phone(service=service, number="860-555-0141", type="fax")
+    make_phone(service=service, number="860-555-0142", type="voice")
+    url = (
+        service.get_absolute_url()
+        if page == "detail"
+        else reverse("resources:client-list") + f"?s={service.pk}"
+    )
+
+    html = client.get(url).content.decode()
+
+    assert 'href="tel:8605550142"' in html
+    assert 'href="tel:8605550141"' not in html
+    assert "860-555-0141" in html  # still there, to send a fax to
