@@ -150,6 +150,10 @@ class ServiceSearchView(FilterView):
         attach_opening(services, timezone.now())
         context["services"] = services
         context["active_filters"] = self.active_filters()
+        context["filter_summary"] = self.filter_summary()
+        context["client_list_size"] = len(
+            client_list_ids(self.request.GET.get("list", ""))
+        )
         text = (self.filterset.form.cleaned_data.get("q") or "").strip()
         if not text:
             return context
@@ -212,6 +216,31 @@ class ServiceSearchView(FilterView):
             for name, value in data.items()
             if name != "q"
         )
+
+    def filter_summary(self) -> list[str]:
+        """Return the filters in effect, each in a word or two, for one line.
+
+        "Free · Open now · near West Hartford": what the collapsed filter
+        form says, so that the results come first on a phone.
+        """
+        form = self.filterset.form
+        shown = []
+        for name, value in form.cleaned_data.items():
+            if name in ("q", *self.fixed_filters()) or value in (None, "", [], False):
+                continue
+            field = form.fields[name]
+            for item in value if isinstance(value, list) else [value]:
+                if name == "open_now":
+                    shown.append(str(field.label))
+                elif name == "near":
+                    shown.append(_("near %(place)s") % {"place": item.name})
+                elif name == "radius":
+                    shown.append(_("within %(miles)s miles") % {"miles": f"{item:g}"})
+                elif item in dict(getattr(field, "choices", []) or []):
+                    shown.append(self.display(field, name, item))
+                else:
+                    shown.append(f"{field.label}: {self.display(field, name, item)}")
+        return shown
 
     def active_filters(self) -> list[tuple[str, str]]:
         """Return (label, URL without it) for each filter in effect."""

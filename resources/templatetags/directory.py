@@ -43,6 +43,37 @@ def list_with(context, service) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def add_here(context, service) -> str:
+    """Return this page's URL with `service` added to the list, at its card.
+
+    A plain link: without JavaScript too, the person stays on the results
+    and comes back to the card they chose (`#card-<id>`).
+    """
+    request = context["request"]
+    current = [pk for pk in context.get("client_list", "").split(",") if pk]
+    if str(service.pk) not in current:
+        current.append(str(service.pk))
+    query = request.GET.copy()
+    query["list"] = ",".join(current)
+    return f"{request.path}?{query.urlencode(safe=',')}#card-{service.pk}"
+
+
+@register.simple_tag(takes_context=True)
+def client_list_url(context) -> str:
+    """Return the page of the visitor's client list (to view and print)."""
+    return (
+        reverse("resources:client-list")
+        + "?"
+        + urlencode({"s": context.get("client_list", "")}, safe=",")
+    )
+
+
+@register.filter
+def on_list(service, client_list: str) -> bool:
+    return str(service.pk) in (client_list or "").split(",")
+
+
+@register.simple_tag(takes_context=True)
 def with_list(context, url: str) -> str:
     """Carry the visitor's client list along on a link to another page."""
     if not context.get("client_list"):
