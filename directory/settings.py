@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "resources.middleware.PublicApiCorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "resources.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -319,6 +320,13 @@ DIRECTORY_PUBLISHER = {
     "name": os.environ.get("DIRECTORY_PUBLISHER_NAME", DIRECTORY_NAME),
     "url": os.environ.get("DIRECTORY_PUBLISHER_URL", ""),
 }
+# Page titles (tabs, history, the tab switcher) that say only what kind of
+# page it is ("Listing · Community information"), never a service's,
+# category's or organization's name: on unless DIRECTORY_NEUTRAL_TITLES=0.
+DIRECTORY_NEUTRAL_TITLES = env_bool("DIRECTORY_NEUTRAL_TITLES", True)
+DIRECTORY_NEUTRAL_NAME = os.environ.get(
+    "DIRECTORY_NEUTRAL_NAME", _("Community information")
+)
 # Where the quick-exit button sends people: a neutral, everyday site.
 DIRECTORY_QUICK_EXIT_URL = os.environ.get(
     "DIRECTORY_QUICK_EXIT_URL", "https://www.weather.gov/"

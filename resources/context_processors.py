@@ -23,6 +23,8 @@ def directory(request):
     return {
         "directory_name": settings.DIRECTORY_NAME,
         "quick_exit_url": settings.DIRECTORY_QUICK_EXIT_URL,
+        "neutral_titles": settings.DIRECTORY_NEUTRAL_TITLES,
+        "neutral_name": settings.DIRECTORY_NEUTRAL_NAME,
         "crisis_lines": settings.DIRECTORY_CRISIS_LINES,
         "help_now": [
             line

@@ -88,6 +88,24 @@ class DatabaseTimeoutMiddleware:
             return self.get_response(request)
 
 
+class NoStoreMiddleware:
+    """Ask browsers to keep no copy of any page: `Cache-Control: no-store`.
+
+    On a watched device, a cached page is a trace: Back after the quick
+    exit, or the browser's cache, would show what was read. A view that
+    sets its own Cache-Control keeps it; static files (served before this,
+    by WhiteNoise) are cached as usual — they say nothing about anyone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
 class StaffSessionTimeoutMiddleware:
     """End a signed-in session after a spell idle, and after a fixed time in all.
 

@@ -155,3 +155,29 @@ def test_quick_exit_and_crisis_lines_on_every_page(client, public_urls, settings
             r'href="(tel:[^"]+)"', strip
         )
         assert 'href="#crisis-lines"' in strip and 'id="crisis-lines"' in html
+
+
+def test_no_page_is_kept_in_the_browser(client, public_urls):
+    for url in public_urls:
+        assert "no-store" in client.get(url)["Cache-Control"], url
+    assert "no-store" in client.get("/api/services")["Cache-Control"]
+
+
+@pytest.mark.parametrize("neutral", [True, False])
+def test_titles_never_name_the_service_unless_asked(client, settings, neutral, db):
+    settings.DIRECTORY_NEUTRAL_TITLES = neutral
+    service = make_service(name="Harbor night shelter")
+    for url, own in (
+        (service.get_absolute_url(), "Harbor night shelter"),
+        (service.organization.get_absolute_url(), service.organization.name),
+        ("/categories/housing/", "Housing"),
+    ):
+        html = client.get(url).content.decode()
+        title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+        if neutral:
+            assert own not in title and "Community information" in title, url
+        else:
+            assert own in title, url
+    spanish = client.get("/es" + service.get_absolute_url()).content.decode()
+    if neutral:
+        assert "<title>Servicio · Información comunitaria</title>" in spanish
