@@ -64,3 +64,38 @@ def test_without_javascript_the_button_is_a_plain_link(browser, live_server, dem
     page.goto(live_server.url + "/")
     assert page.get_attribute("#quick-exit", "href") == NEUTRAL
     context.close()
+
+
+def test_back_after_an_exit_leaves_the_site_even_after_a_search(visit, demo):
+    session = visit(width=320)
+    neutral_site(session)
+    page = session.page
+    page.goto("about:blank")  # where the person was before the site
+    session.open("/")
+    page.fill("#q", "shelter")
+    with page.expect_navigation():
+        page.click("form.search button[type=submit]")
+    with page.expect_navigation():
+        page.locator(".card-title a").first.click()
+    assert "/services/" in page.url
+
+    page.click("#quick-exit")
+    page.wait_for_url(NEUTRAL + "**")
+    page.go_back()
+
+    assert not page.url.startswith(session.base), page.url
+    assert "shelter" not in page.content()
+
+
+def test_each_shift_press_is_counted_aloud(visit, demo):
+    session = visit(width=320)
+    session.open("/services/?q=food")
+    count = session.page.locator(".quick-exit-count")
+    assert count.get_attribute("role") == "status"  # announced
+
+    session.page.keyboard.press("Shift")
+    assert count.inner_text() == "Press Shift 2 more times to exit"
+    session.page.keyboard.press("Shift")
+    assert count.inner_text() == "Press Shift once more to exit"
+    session.page.keyboard.press("a")
+    assert count.inner_text() == ""
