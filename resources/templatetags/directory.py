@@ -49,7 +49,9 @@ def add_here(context, service) -> str:
     A plain link: without JavaScript too, the person stays on the results
     and comes back to the card they chose (`#card-<id>`).
     """
-    request = context["request"]
+    request = context.get("request")
+    if request is None:  # a card rendered outside a page: the list itself
+        return list_with(context, service)
     current = [pk for pk in context.get("client_list", "").split(",") if pk]
     if str(service.pk) not in current:
         current.append(str(service.pk))
