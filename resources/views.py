@@ -387,6 +387,7 @@ class ClientListView(TemplateView):
                 scale=3, title=_("QR code of this list's address")
             ),
             missing=len(ids) - len(services),
+            today=timezone.localdate(now),
             **kwargs,
         )
 
