@@ -67,3 +67,27 @@ def test_adding_to_a_list_keeps_the_person_at_the_card(phone):
     assert exit_bar["y"] + exit_bar["height"] <= box["y"] < PHONE["height"]
     assert card.get_by_role("link", name="On your list " + name).count() == 1
     assert first_result_top(phone) < PHONE["height"]
+
+
+def test_every_action_a_person_takes_is_a_big_target(visit, demo):
+    from resources.models import Service
+
+    session = visit(width=320)
+    service = Service.objects.published().order_by("name").first()
+    actions = (
+        "#quick-exit, .help-now a, a.call, .actions a, .actions button:visible, "
+        "a.directions, .crisis-actions a, .client-list a"
+    )
+    small = []
+    for path in (
+        "/services/?q=food",
+        service.get_absolute_url(),
+        f"/list/?s={service.pk}",
+        "/services/?q=zzqxv+frobnicated",
+    ):
+        session.open(path)
+        for handle in session.page.locator(actions).element_handles():
+            box = handle.bounding_box()
+            if box and (box["width"] < 44 or box["height"] < 44):
+                small.append((path, handle.inner_text().strip()[:30], box))
+    assert small == []
