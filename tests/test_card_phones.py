@@ -92,3 +92,14 @@ def test_a_fax_is_shown_never_linked_as_a_call(client, service, page):
     assert 'href="tel:8605550142"' in html
     assert 'href="tel:8605550141"' not in html
     assert "860-555-0141" in html  # still there, to send a fax to
+
+
+def test_a_card_names_the_town(client, service):
+    location = make_location(name="Harbor house", address={"city": "Bloomfield"})
+    link(service, location)
+
+    html = client.get(reverse("resources:service-list")).content.decode()
+    card = html[html.index(service.name) :]
+    card = card[: card.index("</article>")]
+
+    assert '<span class="town">Bloomfield</span>' in card

@@ -155,7 +155,9 @@ class ServiceQuerySet(models.QuerySet):
                 _attributes_prefetch(),
                 Prefetch(
                     "service_at_locations",
-                    queryset=ServiceAtLocation.objects.select_related("location"),
+                    queryset=ServiceAtLocation.objects.select_related(
+                        "location"
+                    ).prefetch_related("location__addresses"),
                 ),
             )
         )
@@ -535,6 +537,20 @@ class Service(HSDSModel):
 
         number = getattr(self, "phone_number", None)
         return Phone(number=number, type="voice") if number else None
+
+    @property
+    def card_town(self) -> str:
+        """Return the town a result card names: its first place's (see `for_listing`).
+
+        A confidential location's town is public (only its street is not).
+        """
+        for link in self.service_at_locations.all():
+            if link.location.location_type not in ("physical", "postal"):
+                continue
+            for address in link.location.addresses.all():
+                if address.city:
+                    return address.city
+        return ""
 
     @property
     def card_text(self):
