@@ -4,7 +4,7 @@ import pytest
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from resources.models import Location, Service
+from resources.models import Language, Location, Service
 
 from .factories import (
     link,
@@ -213,3 +213,37 @@ def test_a_full_results_page_with_its_css_and_js_weighs_under_100_kb(client):
         Path(finders.find(name.decode())).stat().st_size for name in assets
     )
     assert total < 100_000
+
+
+def test_a_service_page_reads_in_the_order_a_person_acts(client, db):
+    from .factories import link, make_location, make_phone, make_schedule
+
+    service = make_service(
+        name="Harbor night shelter",
+        description="About: beds for the night.",
+        application_process="Walk in after 6 pm.",
+        eligibility_description="Adults 18 and older.",
+        fees_description="Free of charge.",
+    )
+    make_phone(service=service, number="860-555-0160")
+    make_schedule(service=service)
+    link(service, make_location(name="Harbor house"))
+    Language.objects.create(service=service, code="es", name="Spanish")
+
+    html = client.get(service.get_absolute_url()).content.decode()
+    html = html[html.index("<h1>") :]
+    order = [
+        "Harbor night shelter",  # the name
+        'class="opening',  # open or closed, now
+        "tel:8605550160",  # call
+        "<address>",  # where, with directions
+        "Walk in after 6 pm.",  # how to get help
+        "Adults 18 and older.",  # who it is for
+        "Free of charge.",  # cost
+        'class="hours"',  # the week's hours
+        "Spanish",  # languages
+        "About: beds for the night.",  # about
+    ]
+    positions = [html.index(marker) for marker in order]
+    assert positions == sorted(positions), dict(zip(order, positions, strict=True))
+    assert html.count('class="opening') == 1  # the open status, said once
