@@ -82,19 +82,11 @@ class Cluster:
             pg_bin("initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres"
         )
         self.pg_ctl("start", "-w")
-        subprocess.run(
-            [
-                pg_bin("createdb"),
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "-U",
-                "postgres",
-                "directory",
-            ],
-            check=True,
-        )
+        subprocess.run([*self.client("createdb"), "directory"], check=True)
+
+    def client(self, tool: str) -> list[str]:
+        """A client program's command, connected to this cluster."""
+        return [pg_bin(tool), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres"]
 
     def pg_ctl(self, action: str, *extra) -> float:
         started = time.monotonic()
@@ -133,19 +125,7 @@ class Cluster:
 
     def psql(self, sql: str) -> str:
         return subprocess.run(
-            [
-                pg_bin("psql"),
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "-U",
-                "postgres",
-                "-d",
-                "directory",
-                "-tAc",
-                sql,
-            ],
+            [*self.client("psql"), "-d", "directory", "-tAc", sql],
             check=True,
             capture_output=True,
             text=True,
@@ -340,25 +320,10 @@ def main() -> None:
         time.sleep(options.seconds)
 
         load.phase = "3 service table locked"
-        locker = subprocess.Popen(
-            [
-                pg_bin("psql"),
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(cluster.port),
-                "-U",
-                "postgres",
-                "-d",
-                "directory",
-                "-c",
-                "BEGIN; LOCK TABLE resources_service IN ACCESS EXCLUSIVE MODE; "
-                f"SELECT pg_sleep({options.seconds}); COMMIT;",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+        cluster.psql(
+            "BEGIN; LOCK TABLE resources_service IN ACCESS EXCLUSIVE MODE; "
+            f"SELECT pg_sleep({options.seconds}); COMMIT;"
         )
-        locker.wait()
         events.append(f"lock held {options.seconds:.0f} s")
 
         load.phase = "4 steady again"

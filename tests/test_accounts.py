@@ -63,6 +63,13 @@ def post_change(client, user, **changes):
     )
 
 
+def set_password(client, user):
+    return client.post(
+        reverse("admin:auth_user_password_change", args=[user.pk]),
+        {"usable_password": "true", "password1": PASSWORD, "password2": PASSWORD},
+    )
+
+
 def group(name: str) -> str:
     return str(Group.objects.get(name=name).pk)
 
@@ -93,11 +100,7 @@ def test_an_administrator_cannot_touch_a_superuser_or_a_peer(client, accounts, t
     before = User.objects.values().get(pk=user.pk)
 
     assert post_change(client, user, first_name="Taken").status_code == 403
-    password_url = reverse("admin:auth_user_password_change", args=[user.pk])
-    response = client.post(
-        password_url,
-        {"usable_password": "true", "password1": PASSWORD, "password2": PASSWORD},
-    )
+    response = set_password(client, user)
     assert response.status_code == 403
     device = TOTPDevice.objects.get(user=user)
     delete_url = reverse("admin:otp_totp_totpdevice_delete", args=[device.pk])
@@ -120,11 +123,7 @@ def test_an_administrator_manages_a_caseworker(client, accounts):
         client, caseworker, first_name="Ana", groups=[group(roles.ORGANIZATION_EDITORS)]
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    password_url = reverse("admin:auth_user_password_change", args=[caseworker.pk])
-    response = client.post(
-        password_url,
-        {"usable_password": "true", "password1": PASSWORD, "password2": PASSWORD},
-    )
+    response = set_password(client, caseworker)
     assert response.status_code == 302
     device = TOTPDevice.objects.get(user=caseworker)
     response = client.post(

@@ -78,7 +78,6 @@ class JobAdmin(admin.ModelAdmin):
             "title": str(job),
             "job": job,
             "opts": self.opts,
-            "shown": _shown_summary(job),
         }
         return TemplateResponse(request, "admin/resources/job.html", context)
 
@@ -106,17 +105,6 @@ class JobAdmin(admin.ModelAdmin):
         )
         response["Cache-Control"] = "no-store"
         return response
-
-
-def _shown_summary(job: Job) -> dict:
-    """The parts of a job's summary its page shows."""
-    summary = job.summary or {}
-    if job.kind == Job.Kind.IMPORT:
-        return {
-            "import": summary,
-            "issues": summary.get("issues", []),
-        }
-    return {}
 
 
 # The queue's own rows are the worker's bookkeeping; people follow jobs.

@@ -25,7 +25,7 @@ from .. import areas, geo
 from ..filters import ServiceFilter
 from ..models import Address, Attribute, Location, ServiceAtLocation, Taxonomy
 from ..models.services import ServiceCoverage
-from . import params, queries, serializers
+from . import export, params, queries, serializers
 from .pagination import HSDSPagination
 
 NDJSON = "application/x-ndjson"
@@ -104,25 +104,21 @@ class HSDSViewMixin:
         one a 400 that says how to narrow it or where the full file is.
         """
         limit = settings.DIRECTORY_API_STREAM_LIMIT
-        unfiltered = set(self.request.query_params) <= self.NOT_FILTERS
-        if unfiltered and self.full_export:
-            from .export import serve
-
-            if (response := serve(self.full_export)) is not None:
-                return response
+        whole = self.full_export and (
+            set(self.request.query_params) <= self.NOT_FILTERS
+        )
+        if whole and (response := export.serve(self.full_export)) is not None:
+            return response
         if queryset.count() <= limit:
             return self.stream(queryset)
-        if unfiltered and self.full_export:
-            from .export import not_ready
-
-            return not_ready()
-        export = reverse("api:export")
+        if whole:
+            return export.not_ready()
         raise exceptions.ValidationError(
             {
                 "format": [
                     f"More than {limit} records match: narrow the filters, "
                     f"page through them (page, per_page), or download the "
-                    f"full export listed at {export}."
+                    f"full export listed at {reverse('api:export')}."
                 ]
             }
         )

@@ -29,16 +29,21 @@ def other_language(context) -> dict:
     }
 
 
-@register.simple_tag(takes_context=True)
-def list_with(context, service) -> str:
-    """Return the client list URL with `service` added to the current list."""
+def _list_and(context, service) -> str:
+    """Return the visitor's client list with `service` added, as ids."""
     current = [pk for pk in context.get("client_list", "").split(",") if pk]
     if str(service.pk) not in current:
         current.append(str(service.pk))
+    return ",".join(current)
+
+
+@register.simple_tag(takes_context=True)
+def list_with(context, service) -> str:
+    """Return the client list URL with `service` added to the current list."""
     return (
         reverse("resources:client-list")
         + "?"
-        + urlencode({"s": ",".join(current)}, safe=",")
+        + urlencode({"s": _list_and(context, service)}, safe=",")
     )
 
 
@@ -52,11 +57,8 @@ def add_here(context, service) -> str:
     request = context.get("request")
     if request is None:  # a card rendered outside a page: the list itself
         return list_with(context, service)
-    current = [pk for pk in context.get("client_list", "").split(",") if pk]
-    if str(service.pk) not in current:
-        current.append(str(service.pk))
     query = request.GET.copy()
-    query["list"] = ",".join(current)
+    query["list"] = _list_and(context, service)
     return f"{request.path}?{query.urlencode(safe=',')}#card-{service.pk}"
 
 
