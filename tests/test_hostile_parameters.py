@@ -169,3 +169,48 @@ def test_each_api_detail_answers_any_id(directory, segment, query):
         assert_no_server_error(url, query)
     assert_no_server_error(f"/api/services/{directory.pk}", query)
     assert_no_server_error(f"/api/organizations/{directory.organization_id}", query)
+
+
+@pytest.fixture
+def administrator(db):
+    from resources import roles
+
+    from .factories import make_staff
+
+    client = Client()
+    client.force_login(make_staff(role=roles.ADMINISTRATORS))
+    return client
+
+
+@HOSTILE_MANY
+@given(
+    fields=st.dictionaries(
+        st.sampled_from(
+            ["format", "scope", "for_spreadsheets", "dry_run", "lenient", "threshold"]
+        ),
+        VALUES,
+        max_size=4,
+    ),
+    upload=st.binary(max_size=2000),
+    name=st.sampled_from(["feed.json", "feed.ndjson", "feed.zip", "feed.exe", ""]),
+)
+def test_the_job_forms_answer_anything(administrator, fields, upload, name):
+    """Import, export, the duplicates scan and password reset: never a 500."""
+    import io
+
+    file = io.BytesIO(upload)
+    file.name = name or "x"
+    posts = {
+        "/admin/hsds/import/": fields | {"file": file},
+        "/admin/hsds/export/": fields,
+        "/admin/caseworkers/duplicates/": fields,
+        "/admin/password_reset/": {"email": str(fields.get("format", ""))},
+    }
+    for url, data in posts.items():
+        response = administrator.post(url, data)
+        assert response.status_code in (200, 302, 400), (url, response.status_code)
+    for segment in map(str, fields.values()):
+        quoted = urllib.parse.quote(segment, safe="") or "x"
+        for view in ("change", "download"):
+            response = administrator.get(f"/admin/resources/job/{quoted}/{view}/")
+            assert response.status_code in (200, 302, 404), (quoted, view)

@@ -5,6 +5,7 @@ job's page refreshes itself until the job ends (no script needed).
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -70,9 +71,11 @@ class JobAdmin(admin.ModelAdmin):
         return get_object_or_404(self.get_queryset(request), pk=pk)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        try:
-            job = self.job_for(request, object_id)
-        except (ValueError, Http404):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        # None for an id that is not one, or a job that is not theirs.
+        job = self.get_object(request, unquote(object_id))
+        if job is None:
             return HttpResponseRedirect(reverse("admin:resources_job_changelist"))
         context = self.admin_site.each_context(request) | {
             "title": str(job),
