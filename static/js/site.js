@@ -13,8 +13,13 @@
       if (event) {
         event.preventDefault();
       }
+      /* A plain full-screen cover first, then an empty page under it: what
+         was on screen is gone before the neutral site starts to load. */
+      var cover = document.createElement("div");
+      cover.className = "exit-cover";
       document.title = "";
       document.body.textContent = "";
+      document.body.appendChild(cover);
       document.body.className = "exited";
       window.location.replace(exit.href);
     };

@@ -44,6 +44,46 @@ def test_pages_stay_private_and_fit_the_screen(visit, demo, prefix, width):
     assert [e for e in session.console_errors if "Content Security" in e] == []
 
 
+# The words of a page that a line break cuts in two ("Españ" / "ol"), and
+# the phone numbers that wrap. Words longer than a narrow phone's line (web
+# addresses, e-mails) may break: they could not fit otherwise.
+BROKEN_WORDS = r"""() => {
+  const lines = (range) => new Set(
+    [...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top))
+  ).size;
+  const broken = [];
+  document.querySelectorAll("details").forEach((details) => { details.open = true; });
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    // A token longer than a line (a web address) may break; within the
+    // others, a line may end only after a hyphen, a dash or a slash.
+    for (const token of node.data.matchAll(/(?<!\S)\S{2,24}(?!\S)/g)) {
+      for (const part of token[0].matchAll(/[^\-\u2013\u2014/]+/g)) {
+        const start = token.index + part.index;
+        const range = document.createRange();
+        range.setStart(node, start);
+        range.setEnd(node, start + part[0].length);
+        if (lines(range) > 1) broken.push(part[0]);
+      }
+    }
+  }
+  for (const number of document.querySelectorAll(".number")) {
+    const range = document.createRange();
+    range.selectNodeContents(number);
+    if (lines(range) > 1) broken.push(number.textContent);
+  }
+  return broken;
+}"""
+
+
+@pytest.mark.parametrize("prefix", ["", "/es"], ids=["en", "es"])
+def test_no_word_or_phone_number_is_cut_across_lines(visit, demo, prefix):
+    session = visit(width=320)
+    for path in public_paths():
+        session.open(prefix + path)
+        assert session.page.evaluate(BROKEN_WORDS) == [], path
+
+
 @pytest.mark.parametrize("prefix", ["", "/es"], ids=["en", "es"])
 def test_no_cookie_on_any_page_but_the_form(visit, demo, prefix):
     session = visit()

@@ -1,5 +1,7 @@
 """The quick exit leaves at once, and Back does not come back."""
 
+import json
+
 NEUTRAL = "https://www.weather.gov/"
 
 
@@ -99,3 +101,36 @@ def test_each_shift_press_is_counted_aloud(visit, demo):
     assert count.inner_text() == "Press Shift once more to exit"
     session.page.keyboard.press("a")
     assert count.inner_text() == ""
+
+
+def test_the_page_is_covered_the_instant_the_exit_starts(visit, demo):
+    """Before the neutral site has answered, nothing of the search is on screen."""
+    session = visit(width=320)
+    neutral_site(session)
+    page = session.page
+    seen = []
+    page.on("console", lambda message: seen.append(message.text))
+    session.open("/services/?q=shelter")
+    # What the screen shows the moment the exit has started, before the
+    # next page can load (a mutation observer runs before any navigation).
+    page.evaluate(
+        """() => new MutationObserver(() => {
+          if (document.body.className !== "exited") return;
+          const hit = document.elementFromPoint(innerWidth / 2, innerHeight - 1);
+          const box = hit.getBoundingClientRect();
+          console.log(JSON.stringify({cover: hit.className, width: box.width,
+            height: box.height, text: document.body.innerText,
+            title: document.title}));
+        }).observe(document.body, {attributes: true})"""
+    )
+    page.click("#quick-exit")
+    page.wait_for_url(NEUTRAL + "**")
+
+    screen = json.loads(next(text for text in seen if text.startswith("{")))
+    assert screen == {
+        "cover": "exit-cover",
+        "width": 320,
+        "height": 900,
+        "text": "",
+        "title": "",
+    }
