@@ -207,15 +207,38 @@ def place_keys(place: geo.Place | None) -> frozenset[str]:
     """
     if place is None:
         return frozenset()
-    keys = {zip_key(place.zip_code)}
+    return frozenset(key for key, _kind, _name in _place_areas(place))
+
+
+def covering_name(place: geo.Place, keys: Iterable[str]) -> tuple[str, str] | None:
+    """Return (kind, name) of the narrowest area of `keys` that covers `place`.
+
+    ("county", "Hartford County") when a service serves the county but not
+    the ZIP code or the town by name; kind "nation" (name "") for the whole
+    country; None when none of `keys` covers the place.
+    """
+    keys = set(keys)
+    for key, kind, name in _place_areas(place):
+        if key in keys:
+            return kind, name
+    return None
+
+
+def _place_areas(place: geo.Place) -> list[tuple[str, str, str]]:
+    """Return (key, kind, name) of the areas that cover `place`, narrowest first."""
+    found = [(zip_key(place.zip_code), "zip", place.zip_code)]
     state = place.state.upper()
     if state in _words().states.values():
-        keys |= {NATION, state_key(state)}
         if place.town:
-            keys.add(town_key(state, name_form(fold(place.town))))
+            key = town_key(state, name_form(fold(place.town)))
+            found.append((key, "town", place.town))
         if place.county:
-            keys.add(county_key(state, county_name(place.county)))
-    return frozenset(key for key in keys if len(key) <= MAX_KEY_LENGTH)
+            key = county_key(state, county_name(place.county))
+            found.append((key, "county", place.county))
+        names = state_names(state)
+        found.append((state_key(state), "state", names[0] if names else state))
+        found.append((NATION, "nation", ""))
+    return [area for area in found if len(area[0]) <= MAX_KEY_LENGTH]
 
 
 # Reading service areas ---------------------------------------------------------
@@ -446,10 +469,11 @@ def _state(text: str) -> str | None:
     return _words().states.get(text)
 
 
-def state_names(abbreviation: str) -> list[str]:
+@cache
+def state_names(abbreviation: str) -> tuple[str, ...]:
     """Return how a state is written out ("Connecticut", "Conn"), best first."""
     with open(DATA, encoding="utf-8") as file:
-        return list(json.load(file)["states"].get(abbreviation.upper(), []))
+        return tuple(json.load(file)["states"].get(abbreviation.upper(), []))
 
 
 def state_abbreviation(text: str) -> str | None:

@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from . import ratelimit, search, taxonomies
+from . import areas, geo, ratelimit, search, taxonomies
 from .context_processors import client_list_ids
 from .filters import ServiceFilter
 from .forms import ReportProblemForm
 from .models import Organization, Service, TaxonomyTerm
+from .models.services import ServiceCoverage
 from .opening import attach_opening, summary_lines
 from .policy import verification_policy
 from .services import zero_result_search_record
@@ -144,10 +145,21 @@ class ServiceSearchView(FilterView):
         page = paginator.get_page(self.request.GET.get("page"))
         return paginator, page, page.object_list, page.has_other_pages()
 
+    def name_serving_areas(self, services) -> None:
+        """Say which area a service that serves the person's place from afar covers."""
+        point = self.filterset.form.cleaned_data.get("near")
+        afar = [s.pk for s in services if s.reach == areas.SERVES_AREA]
+        if point is None or not afar or (place := geo.place_of(point)) is None:
+            return
+        names = ServiceCoverage.objects.names_covering(place, afar)
+        for service in services:
+            service.serves = names.get(service.pk)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         services = list(context["services"])
         attach_opening(services, timezone.now())
+        self.name_serving_areas(services)
         context["services"] = services
         context["active_filters"] = self.active_filters()
         context["filter_summary"] = self.filter_summary()

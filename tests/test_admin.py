@@ -273,6 +273,42 @@ def test_saving_a_service_keeps_its_inlines(caseworker_client, full_service):
     assert full_service.languages.get().code == "es"
 
 
+def test_a_caseworker_marks_the_main_phone(caseworker_client, full_service):
+    make_phone(service=full_service, number="860-555-0198", type="text")
+    url = admin_url(Service, "change", full_service.pk)
+    data = form_data(caseworker_client.get(url))
+    main_of = {data[f"phones-{n}-number"]: n for n in range(2)}
+    data[f"phones-{main_of['860-555-0198']}-main"] = "on"
+
+    response = caseworker_client.post(url, data)
+
+    assert response.status_code == 302, response.context["errors"]
+    assert list(full_service.phones.filter(main=True).values_list("number")) == [
+        ("860-555-0198",)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"0-main": "on", "1-main": "on"}, "Mark one phone as the main phone, not 2."),
+        ({"0-main": "on", "0-type": "fax"}, "A fax or pager number cannot be the main"),
+    ],
+    ids=["two main phones", "a fax"],
+)
+def test_a_main_phone_that_cannot_be(caseworker_client, full_service, change, message):
+    make_phone(service=full_service, number="860-555-0198", type="voice")
+    url = admin_url(Service, "change", full_service.pk)
+    data = form_data(caseworker_client.get(url))
+    data.update({f"phones-{key}": value for key, value in change.items()})
+
+    response = caseworker_client.post(url, data)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not full_service.phones.filter(main=True).exists()
+
+
 # The service changelist ------------------------------------------------------
 
 

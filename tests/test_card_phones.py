@@ -1,8 +1,9 @@
 """A result card offers the number to call, and the one to text, that work.
 
-Never a fax or a pager as "Call"; the service's own line before its
-locations'; a voice line before a mobile or an untyped one, whatever order
-they were entered in.
+Never a fax or a pager as "Call"; the phone a caseworker marked main
+first; then the service's own line before its locations'; a voice line
+before a mobile or an untyped one, whatever order they were entered in. The
+service's page lists every number, its places' too, in that order.
 """
 
 import re
@@ -103,3 +104,60 @@ def test_a_card_names_the_town(client, service):
     card = card[: card.index("</article>")]
 
     assert '<span class="town">Bloomfield</span>' in card
+
+
+def detail_links(client, service) -> list[tuple[str, str]]:
+    html = client.get(service.get_absolute_url()).content.decode()
+    contact = html[html.index('<ul class="phones">') :]
+    contact = contact[: contact.index("</ul>")]
+    return [
+        (href, re.sub(r"<[^>]+>", "", text).strip())
+        for href, text in re.findall(
+            r'<a class="call" href="([^"]+)">(.*?)</a>', contact
+        )
+    ]
+
+
+def test_the_main_phone_comes_first_on_the_card_and_the_page(client, service):
+    location = make_location(name="Harbor house")
+    link(service, location)
+    make_phone(service=service, number="860-555-0151", type="voice")
+    make_phone(location=location, number="860-555-0152", type="cell", main=True)
+
+    assert card_links(client, service) == [("tel:8605550152", "Call 860-555-0152")]
+    assert detail_links(client, service) == [
+        ("tel:8605550152", "Call 860-555-0152"),
+        ("tel:8605550151", "Call 860-555-0151"),
+    ]
+
+
+def test_a_main_text_line_is_the_text_button(client, service):
+    make_phone(service=service, number="860-555-0161", type="voice")
+    make_phone(service=service, number="741741", type="text")
+    make_phone(service=service, number="233733", type="text", main=True)
+
+    assert card_links(client, service) == [
+        ("tel:8605550161", "Call 860-555-0161"),
+        ("sms:233733", "Text 233733"),
+    ]
+
+
+def test_the_page_lists_its_places_phones_once_each(client, service):
+    """A feed that puts the number on the location, not the service."""
+    location = make_location(name="Harbor house")
+    link(service, location)
+    make_phone(location=location, number="(860) 555-0171", type="voice")
+    make_phone(service=service, number="860-555-0171", type="voice")  # the same
+    make_phone(location=location, number="860-555-0172", type="fax")
+
+    assert detail_links(client, service) == [("tel:8605550171", "Call 860-555-0171")]
+    assert "860-555-0172" in client.get(service.get_absolute_url()).content.decode()
+
+
+def test_a_fax_cannot_be_the_main_phone(service):
+    from django.core.exceptions import ValidationError
+
+    phone = make_phone(service=service, number="860-555-0181", type="voice")
+    phone.type, phone.main = "fax", True
+    with pytest.raises(ValidationError, match="cannot be the main phone"):
+        phone.full_clean()

@@ -6,9 +6,11 @@ a phone line with no place to go ("by phone"), after the nearby ones. The
 API's `postcode` follows HSDS: within the service area where there is one.
 """
 
+import re
+
 from django.db import connection
 from django.template.loader import render_to_string
-from django.test import TestCase
+from django.test import SimpleTestCase, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -226,6 +228,28 @@ class CoverageRowsTests(TestCase):
         ) == [areas.ANYWHERE]
 
 
+class CoveringNameTests(SimpleTestCase):
+    PLACE = geo.zip_place("06107")
+
+    def test_the_narrowest_area_that_covers_the_place(self):
+        keys = {"us", "state:ct", "county:ct:hartford", "zip:06790"}
+        assert areas.covering_name(self.PLACE, keys) == ("county", "Hartford County")
+        assert areas.covering_name(self.PLACE, {"us", "state:ct"}) == (
+            "state",
+            "Connecticut",
+        )
+        assert areas.covering_name(self.PLACE, {"town:ct:west hartford", "us"}) == (
+            "town",
+            "West Hartford",
+        )
+        assert areas.covering_name(self.PLACE, {"us"}) == ("nation", "")
+
+    def test_an_area_that_does_not_cover_it_is_no_name(self):
+        assert (
+            areas.covering_name(self.PLACE, {"zip:06790", "town:ct:hartford"}) is None
+        )
+
+
 class CardTests(TestCase):
     def card(self, **annotations) -> str:
         service = make_service(name="A line")
@@ -279,6 +303,19 @@ class SearchPageTests(TestCase):
             "988 Lifeline",
             "County legal aid",
         }
+
+    def test_a_card_names_the_area_that_serves_the_place(self):
+        html = self.client.get(
+            self.URL, {"near": "06107", "radius": 5}
+        ).content.decode()
+
+        def says(name):
+            card = html[html.index(name) :]
+            card = card[: card.index("</article>")]
+            return re.search(r'<span class="distance">([^<]*)</span>', card)[1]
+
+        assert says("County legal aid") == "Serves Hartford County"
+        assert says("988 Lifeline") == "By phone"  # a line: it serves the nation
 
     def test_words_narrow_them_as_they_narrow_the_nearby_ones(self):
         assert self.names(near="06107", q="crisis counselling") == {"988 Lifeline"}

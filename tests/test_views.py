@@ -197,7 +197,7 @@ def test_detail_page_queries_do_not_grow_with_related_rows(client):
     assert queries_for(client, service.get_absolute_url()) == few
 
 
-def test_a_full_results_page_with_its_css_and_js_weighs_under_100_kb(client):
+def test_a_full_results_page_with_its_css_and_js_weighs_under_50_kb(client):
     """Light enough for a cheap phone on a slow connection."""
     import re
     from pathlib import Path
@@ -212,7 +212,7 @@ def test_a_full_results_page_with_its_css_and_js_weighs_under_100_kb(client):
     total = len(html) + sum(
         Path(finders.find(name.decode())).stat().st_size for name in assets
     )
-    assert total < 100_000
+    assert total < 50_000
 
 
 def test_a_service_page_reads_in_the_order_a_person_acts(client, db):

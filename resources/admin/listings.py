@@ -120,9 +120,28 @@ class HistoryAdmin(SimpleHistoryAdmin):
 # Inlines -------------------------------------------------------------------
 
 
+class PhoneFormSet(forms.BaseInlineFormSet):
+    """A listing's phones: at most one of them is its main phone."""
+
+    def clean(self):
+        super().clean()
+        main = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("main") and not form.cleaned_data.get("DELETE")
+        ]
+        if len(main) > 1:
+            raise ValidationError(
+                _("Mark one phone as the main phone, not %(count)d."),
+                params={"count": len(main)},
+                code="several_main_phones",
+            )
+
+
 class PhoneInline(admin.TabularInline):
     model = Phone
-    fields = ("number", "extension", "type", "description")
+    formset = PhoneFormSet
+    fields = ("number", "extension", "type", "main", "description")
     extra = 0
 
 
@@ -735,8 +754,8 @@ class AttributeAdmin(HistoryAdmin):
 
 @admin.register(Phone)
 class PhoneAdmin(HistoryAdmin):
-    list_display = ("number", "type", "service", "organization", "location")
-    list_filter = ("type",)
+    list_display = ("number", "type", "main", "service", "organization", "location")
+    list_filter = ("type", "main")
     list_select_related = ("service", "organization", "location")
     search_fields = ("number", "service__name", "organization__name")
     autocomplete_fields = (

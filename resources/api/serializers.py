@@ -3,7 +3,8 @@
 Field names and nesting follow the official HSDS compiled schemas. HSDS
 allows no nulls, so empty optional values are left out; the fields HSDS
 requires are always present. Our extensions appear under their own names:
-`location.time_zone`, `location.address_visibility` and `schedule.time_zone`.
+`location.time_zone`, `location.address_visibility`, `schedule.time_zone`
+and `phone.main` (only when true).
 
 Hours carry their zone: `opens_at` and `closes_at` with the UTC offset of
 the zone they are wall-clock times in, that offset as `timezone` and the
@@ -119,6 +120,7 @@ class PhoneSerializer(HSDSSerializer):
     contact_id = _fk()
     service_at_location_id = _fk()
     languages = LanguageSerializer(many=True, read_only=True)
+    main = serializers.SerializerMethodField()
     required_keys = ("id", "number")
 
     class Meta:
@@ -134,8 +136,14 @@ class PhoneSerializer(HSDSSerializer):
             "extension",
             "type",
             "description",
+            "main",
             "languages",
         )
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_main(self, phone) -> bool | None:
+        # Our extension, only where it says something: the main phone.
+        return True if phone.main else None
 
 
 class ContactSerializer(HSDSSerializer):

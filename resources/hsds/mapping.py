@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 # Column types: how a raw CSV/JSON value becomes a Python value.
-STRING, UUID, INTEGER, NUMBER, DECIMAL, DATE, TIME, DATETIME, DATESTAMP = (
+STRING, UUID, INTEGER, NUMBER, DECIMAL, DATE, TIME, DATETIME, DATESTAMP, BOOLEAN = (
     "string",
     "uuid",
     "integer",
@@ -41,7 +41,10 @@ STRING, UUID, INTEGER, NUMBER, DECIMAL, DATE, TIME, DATETIME, DATESTAMP = (
     # A date (midnight UTC), or a date and time: metadata.last_action_date,
     # which HSDS types as a date but our change log keeps to the second.
     "datestamp",
+    # JSON true/false; in CSV the words Frictionless reads as booleans.
+    "boolean",
 )
+BOOLEAN_WORDS = {"true": True, "false": False, "1": True, "0": False}
 
 # Frictionless Table Schema type of each column type, for datapackage.json.
 FRICTIONLESS_TYPES = {
@@ -54,6 +57,7 @@ FRICTIONLESS_TYPES = {
     TIME: "time",
     DATETIME: "datetime",
     DATESTAMP: "string",
+    BOOLEAN: "boolean",
 }
 
 
@@ -400,6 +404,7 @@ TABLES: tuple[Table, ...] = (
             Column("extension", INTEGER),
             Column("type", enum=PHONE_TYPES),
             Column("description"),
+            Column("main", BOOLEAN, extension=True),
         ),
         (_many(_LANGUAGES, "phone_id"), *_attributes_and_metadata()),
     ),
@@ -686,8 +691,15 @@ def parse_value(column: Column, raw, *, default_zone: dt.tzinfo = dt.UTC):  # no
     if raw is None or (
         isinstance(raw, str) and raw.strip() == "" and column.type != STRING
     ):
-        return "" if column.type == STRING else None
+        return {STRING: "", BOOLEAN: False}.get(column.type)
     kind = column.type
+    if kind == BOOLEAN:
+        if isinstance(raw, bool):
+            return raw
+        word = str(raw).strip().lower() if isinstance(raw, (str, int)) else None
+        if word in BOOLEAN_WORDS:
+            return BOOLEAN_WORDS[word]
+        raise ValueProblem(f"{raw!r} is not true or false.")
     if kind == STRING:
         if isinstance(raw, (bool, dict, list)):
             raise ValueProblem(f"expected text, got {type(raw).__name__}.")
@@ -778,6 +790,9 @@ def check_row(table: str, row: dict) -> list[tuple[str, str]]:
         start, end = row.get("valid_from"), row.get("valid_to")
         if start and end and start > end:
             problems.append(("valid_from", "is after valid_to."))
+    elif table == "phone":
+        if row.get("main") and row.get("type") in ("fax", "pager"):
+            problems.append(("main", f"a {row['type']} cannot be the main phone."))
     elif table == "location":
         for name, limit in (("latitude", 90), ("longitude", 180)):
             value = row.get(name)
@@ -839,6 +854,8 @@ def format_cell(column: Column, value) -> str:
         return value if isinstance(value, str) else value.strftime("%H:%M:%S")
     if column.type == DATESTAMP:
         return datestamp(value)
+    if column.type == BOOLEAN:
+        return "true" if value else "false"
     if column.type == DATETIME:
         return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
     if isinstance(value, (dt.date, uuid.UUID)):

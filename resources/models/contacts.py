@@ -46,6 +46,10 @@ class PhoneType(models.TextChoices):
     PAGER = "pager", _("Pager")
 
 
+# A fax or a pager cannot be called: never a Call button, never the main phone.
+NOT_CALLABLE = (PhoneType.FAX, PhoneType.PAGER)
+
+
 class Phone(HSDSModel):
     Type = PhoneType
 
@@ -60,6 +64,15 @@ class Phone(HSDSModel):
         _("type"), max_length=10, choices=Type, blank=True, default=Type.VOICE
     )
     description = models.TextField(blank=True, default="")
+    # Extension: the number a listing's Call (or Text) button offers first.
+    main = models.BooleanField(
+        _("main phone"),
+        default=False,
+        help_text=_(
+            "The number people should call first: the big Call (or Text) "
+            "button on the listing's card and page. One per listing."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -67,6 +80,13 @@ class Phone(HSDSModel):
         constraints = [
             required_text_constraint("phone", "number"),
             choices_constraint("phone", "type", PhoneType, blank=True),
+            models.CheckConstraint(
+                condition=~Q(main=True, type__in=NOT_CALLABLE),
+                name="phone_main_callable",
+                violation_error_message=_(
+                    "A fax or pager number cannot be the main phone."
+                ),
+            ),
         ]
         indexes = [models.Index(fields=["number"], name="phone_number_idx")]
 

@@ -35,6 +35,7 @@ from django.db.models.functions import (
 from django.db.models.lookups import Exact, LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -128,9 +129,10 @@ class ServiceQuerySet(models.QuerySet):
         from .locations import ServiceAtLocation
 
         # A card offers a number to call and one to text, each a subquery
-        # (not a prefetch): the service's own phones before its locations',
-        # a voice line before a mobile or an untyped one; a fax or a pager
-        # is never offered.
+        # (not a prefetch): the phone a caseworker marked main first, then
+        # the service's own phones before its locations', a voice line
+        # before a mobile or an untyped one; a fax or a pager is never
+        # offered. `Service.contact_phones` lists them in the same order.
         phones = Phone.objects.filter(
             Q(service=OuterRef("pk"))
             | Q(service_at_location__service=OuterRef("pk"))
@@ -143,8 +145,8 @@ class ServiceQuerySet(models.QuerySet):
                 default=len(CALL_FIRST),
             ),
         )
-        call = phones.filter(type__in=CALL_FIRST).order_by("own", "rank", "pk")
-        text = phones.filter(type="text").order_by("own", "pk")
+        call = phones.filter(type__in=CALL_FIRST).order_by("-main", "own", "rank", "pk")
+        text = phones.filter(type="text").order_by("-main", "own", "pk")
         return (
             self.select_related("organization")
             .annotate(
@@ -552,6 +554,34 @@ class Service(HSDSModel):
                     return address.city
         return ""
 
+    @cached_property
+    def contact_phones(self) -> list:
+        """Return the phones a service's page lists, in the order to try them.
+
+        Its own phones and its places', each number once: the main phone
+        first, then the service's own before its places', then numbers to
+        call (as `for_listing` ranks them), to text, and last fax and pager.
+        Reads what `for_detail` prefetched.
+        """
+        from .contacts import NOT_CALLABLE
+
+        def order(phone, own):
+            if phone.type in CALL_FIRST:
+                kind = CALL_FIRST.index(phone.type)
+            else:
+                kind = len(CALL_FIRST) + (phone.type in NOT_CALLABLE)
+            return (not phone.main, own, kind, phone.pk)
+
+        ranked = [(order(phone, 0), phone) for phone in self.phones.all()]
+        for link in self.service_at_locations.all():
+            ranked += [(order(phone, 1), phone) for phone in link.location.phones.all()]
+        seen, phones = set(), []
+        for _key, phone in sorted(ranked, key=lambda pair: pair[0]):
+            if phone.tel_uri not in seen:  # the same number, however written
+                seen.add(phone.tel_uri)
+                phones.append(phone)
+        return phones
+
     @property
     def card_text(self):
         """Return the phone a result card offers to text (see `for_listing`)."""
@@ -633,6 +663,18 @@ class ServiceCoverageQuerySet(models.QuerySet):
     def covering(self, place: geo.Place | None) -> "ServiceCoverageQuerySet":
         """Return the rows of the areas that cover `place` (none for None)."""
         return self.filter(key__in=sorted(areas.place_keys(place)))
+
+    def names_covering(self, place: geo.Place, services) -> dict:
+        """Return {service id: (kind, name)}: the narrowest area covering `place`.
+
+        What a card says of a service that serves the place from afar:
+        "Serves Hartford County" (see `areas.covering_name`). One query.
+        """
+        keys: dict = {}
+        rows = self.covering(place).filter(service__in=services)
+        for service_id, key in rows.values_list("service_id", "key"):
+            keys.setdefault(service_id, set()).add(key)
+        return {pk: areas.covering_name(place, found) for pk, found in keys.items()}
 
 
 class ServiceCoverage(models.Model):

@@ -132,6 +132,20 @@ class ShapeTests(APITestCase):
         ):
             self.assertTrue(full[key], key)
 
+    def test_the_main_phone_is_marked_only_where_it_is(self):
+        service = self.services[1]
+        make_phone(service=service, number="860-555-0199", main=True)
+
+        document = self.get_json(f"/api/services/{service.pk}")
+
+        self.assertEqual(
+            sorted(
+                (phone["number"], phone.get("main")) for phone in document["phones"]
+            ),
+            [("860-555-0100", None), ("860-555-0199", True)],
+        )
+        self.assert_valid("compiled/service.json", document)
+
     def test_organizations(self):
         self.assert_page("/api/organizations", "compiled/organization_list.json")
         self.assert_page("/api/organizations?full=true", "compiled/organization.json")

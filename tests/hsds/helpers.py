@@ -11,7 +11,7 @@ from django.apps import apps
 from resources.hsds import mapping
 from resources.models import TaxonomyTerm
 
-ALLOWED_EXTRA = {"time_zone", "address_visibility", "publication_status"}
+ALLOWED_EXTRA = {"time_zone", "address_visibility", "publication_status", "main"}
 # Nested records an original may leave out (a list item, a service inside
 # its organization) while a full export includes them.
 NESTED_KEYS = {n.key for table in mapping.TABLES for n in table.nested}

@@ -221,6 +221,15 @@ class FaultTests(TemporaryFolderMixin, TestCase):
         self.edit("phones.csv", lambda row: row.update(id="not-a-uuid"))
         self.assert_rejected(self.package, "phones.csv", "id")
 
+    def test_a_main_phone_that_is_not_true_or_false(self):
+        self.edit("phones.csv", lambda row: row.update(main="yes please"))
+        report = self.assert_rejected(self.package, "phones.csv", "main")
+        self.assertIn("not true or false", str(report.of(ERROR)[0]))
+
+    def test_a_fax_as_the_main_phone(self):
+        self.edit("phones.csv", lambda row: row.update(type="fax", main="true"))
+        self.assert_rejected(self.package, "phones.csv", "main")
+
     def test_database_limits(self):
         self.edit("services.csv", lambda row: row.update(maximum_age="5"))
         self.assert_rejected(self.package, "services.csv", "minimum_age")
