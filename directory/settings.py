@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "django_filters",
     "simple_history",
     "rest_framework",
@@ -59,6 +60,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "resources",
 ]
+
+# Form widgets render with the project's templates too (templates/admin/...).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
     # First, so that a database outage anywhere below becomes a calm 503.
@@ -320,6 +324,10 @@ DIRECTORY_PUBLISHER = {
     "name": os.environ.get("DIRECTORY_PUBLISHER_NAME", DIRECTORY_NAME),
     "url": os.environ.get("DIRECTORY_PUBLISHER_URL", ""),
 }
+# The address published as a verified listing's HSDS assurer_email (the API,
+# exports): the directory's, never the verifying caseworker's own, who stays
+# in the staff history. Blank publishes none.
+DIRECTORY_VERIFICATION_EMAIL = os.environ.get("DIRECTORY_VERIFICATION_EMAIL", "")
 # Page titles (tabs, history, the tab switcher) that say only what kind of
 # page it is ("Listing · Community information"), never a service's,
 # category's or organization's name: on unless DIRECTORY_NEUTRAL_TITLES=0.

@@ -188,7 +188,9 @@ def run_import(job: Job, progress: Progress) -> None:
         dry_run=options.get("dry_run", True),
         lenient=options.get("lenient", False),
         skip_invalid=options.get("skip_invalid", False),
-        updated_by=user.get_username() if user else "import_hsds",
+        # The change log is published: it names the import, not the person
+        # (who stays in the job and in each record's staff history).
+        updated_by="import_hsds",
         user=user,
         progress=progress,
     )

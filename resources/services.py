@@ -104,9 +104,11 @@ def service_verify(
     """Log one verification of `service`; a confirmed or updated one assures it.
 
     Assuring sets the service's HSDS `assured_date` (the day of `when`, in
-    the directory's zone) and `assurer_email` (the verifier's address). A
-    verification logged late, older than the current assured date, is kept
-    in the log but moves nothing back.
+    the directory's zone) and `assurer_email` (the directory's verification
+    address, `DIRECTORY_VERIFICATION_EMAIL`: never the verifier's own, who is
+    kept in the log and the history). A verification logged late, older
+    than the current assured date, is kept in the log but moves nothing
+    back.
     """
     verification = Verification(
         service=service,
@@ -123,7 +125,7 @@ def service_verify(
         service.assured_date is None or service.assured_date <= day
     ):
         service.assured_date = day
-        service.assurer_email = getattr(user, "email", "") or ""
+        service.assurer_email = settings.DIRECTORY_VERIFICATION_EMAIL
         service.clean_fields(
             exclude=[
                 field.name
@@ -396,7 +398,7 @@ def _merge(keep, merge, *, user, entity: str):
         field_name="id",
         previous_value=str(merge.pk),
         replacement_value=str(keep.pk),
-        updated_by=getattr(user, "username", "") or "system",
+        updated_by="merge",  # published: the person is in the staff history
     )
     keep.full_clean()
     _save(keep, user=user, reason=reason)

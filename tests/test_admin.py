@@ -7,6 +7,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import User
 from django.db import connection
+from django.forms import MultiWidget
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -71,7 +72,8 @@ def form_data(response) -> dict:
     """Return what the browser would post back for an admin form page, unchanged.
 
     Covers the main form and, on a change page, every inline formset with its
-    management form; values are the forms' initial values.
+    management form; values are the forms' initial values, a widget of
+    several parts (the schedule's days) posted part by part.
     """
     forms = [response.context["adminform"].form]
     for inline in response.context.get("inline_admin_formsets", []):
@@ -80,16 +82,30 @@ def form_data(response) -> dict:
     data = {}
     for form in forms:
         for field in form:
-            value = field.value()
-            if value is None or value is False:
-                continue
-            if value is True:
-                data[field.html_name] = "on"
-            elif isinstance(value, Iterable) and not isinstance(value, str):
-                data[field.html_name] = [str(getattr(v, "pk", v)) for v in value]
-            else:
-                data[field.html_name] = str(getattr(value, "pk", value))
+            for name, value in posted(field):
+                if value is None or value is False:
+                    continue
+                if value is True:
+                    data[name] = "on"
+                elif isinstance(value, Iterable) and not isinstance(value, str):
+                    data[name] = [str(getattr(v, "pk", v)) for v in value]
+                else:
+                    data[name] = str(getattr(value, "pk", value))
     return data
+
+
+def posted(field) -> list[tuple[str, object]]:
+    """Return the (name, value) pairs a browser posts for a bound field."""
+    widget = field.field.widget
+    if not isinstance(widget, MultiWidget):
+        return [(field.html_name, field.value())]
+    return list(
+        zip(
+            (field.html_name + suffix for suffix in widget.widgets_names),
+            widget.decompress(field.value()),
+            strict=True,
+        )
+    )
 
 
 def changelist_services(response) -> set[Service]:

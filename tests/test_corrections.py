@@ -88,7 +88,7 @@ def propose_three_changes(data: dict) -> None:
     data.update(
         {
             "schedules-1-freq": "WEEKLY",
-            "schedules-1-byday": "SA",
+            "schedules-1-byday_0": ["SA"],
             "schedules-1-opens_at": "10:00",
             "schedules-1-closes_at": "13:00",
             "schedules-1-description": "Saturday group",

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.test import override_settings
@@ -187,7 +188,7 @@ def test_confirming_sets_the_assured_date_and_email(db, policy):
 
     service.refresh_from_db()
     assert service.assured_date == timezone.localdate()
-    assert service.assurer_email == "pat@example.org"
+    assert service.assurer_email == settings.DIRECTORY_VERIFICATION_EMAIL
     assert verification.verified_by == caseworker
     latest = service.history.latest("history_date")
     assert latest.history_user == caseworker

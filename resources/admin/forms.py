@@ -1,8 +1,13 @@
-"""Forms of the caseworkers' own admin pages: verification, the queue, merging, 2FA."""
+"""Caseworkers' forms: verification, the queue, merging, 2FA, hours."""
+
+import datetime as dt
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ..hours_input import WEEK, HoursInputError, parse_clock, parse_days
+from ..models import Schedule
+from ..models.schedules import Weekday
 from ..models.verification import VerificationMethod, VerificationOutcome
 
 
@@ -111,3 +116,116 @@ class TokenForm(forms.Form):
 
     def clean_token(self):
         return "".join(self.cleaned_data["token"].split()).lower()
+
+
+# Hours as people type them -------------------------------------------------------
+
+
+class DaysWidget(forms.MultiWidget):
+    """A box per weekday, and a line for anything else ("first Saturday").
+
+    What is ticked and what is typed are read together, so "Mon-Fri" typed
+    and Monday to Friday ticked are the same days.
+    """
+
+    template_name = "admin/resources/widgets/days.html"  # styled by admin.css
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            [
+                forms.CheckboxSelectMultiple(choices=Weekday.choices),
+                forms.TextInput(attrs={"size": 16, "autocomplete": "off"}),
+            ],
+            attrs,
+        )
+
+    def decompress(self, value):
+        codes = [code for code in (value or "").split(",") if code]
+        ticked = [code for code in codes if code in WEEK]
+        others = ",".join(code for code in codes if code not in WEEK)
+        if not others:
+            return [ticked, ""]
+        # In words when the words read back as the same days, else the codes.
+        words = Schedule(byday=others).days_display
+        try:
+            same = parse_days(words).byday == others
+        except HoursInputError:
+            same = False
+        return [ticked, words if same else others]
+
+
+class DaysField(forms.CharField):
+    """Schedule days: ticked weekdays, "Mon-Fri", "first Saturday", iCal codes."""
+
+    widget = DaysWidget
+
+    def to_python(self, value):
+        if isinstance(value, (list, tuple)):  # [ticked codes, typed words]
+            ticked, typed = (list(value) + [[], ""])[:2]
+            ticked = [code for code in ticked or [] if code in WEEK]
+            value = ", ".join(
+                filter(None, [*ticked, typed if isinstance(typed, str) else ""])
+            )
+        try:
+            return parse_days(super().to_python(value)).byday
+        except HoursInputError as error:
+            raise forms.ValidationError(str(error), code="days") from None
+
+
+class ClockField(forms.TimeField):
+    """An opening or closing time: "9", "9am", "7:30 pm", "19:00", "noon"."""
+
+    widget = forms.TextInput(attrs={"size": 8, "autocomplete": "off"})
+
+    def to_python(self, value):
+        if isinstance(value, dt.time):
+            return value
+        try:
+            return parse_clock(value)
+        except HoursInputError as error:
+            raise forms.ValidationError(str(error), code="time") from None
+
+    def prepare_value(self, value):
+        # 09:00 and 19:30, not 09:00:00: what a person would type back.
+        return value.strftime("%H:%M") if isinstance(value, dt.time) else value
+
+
+class ScheduleForm(forms.ModelForm):
+    """A schedule row as caseworkers write it; saved as the same HSDS values."""
+
+    byday = DaysField(
+        label=_("Days"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Tick the days, or type them: Mon-Fri, weekends, every day, first "
+            "Saturday (Spanish too: lunes a viernes). None: every day."
+        ),
+    )
+    opens_at = ClockField(
+        label=_("Opens at"), required=False, help_text=_("9, 9am, 7:30 pm, 19:00, noon")
+    )
+    closes_at = ClockField(
+        label=_("Closes at"),
+        required=False,
+        help_text=_(
+            "Earlier than the opening time: the next morning. The same as "
+            "the opening time: open 24 hours."
+        ),
+    )
+
+    class Meta:
+        model = Schedule
+        fields = (
+            "service", "location", "service_at_location", "valid_from", "valid_to",
+            "dtstart", "timezone", "until", "count", "wkst", "freq", "interval",
+            "byday", "byweekno", "bymonthday", "byyearday", "description",
+            "opens_at", "closes_at", "schedule_link", "attending_type", "notes",
+        )  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        # "First Saturday" (1SA) is a monthly rule whatever the menu said.
+        if parse_days(cleaned.get("byday") or "").monthly and "freq" in self.fields:
+            cleaned["freq"] = Schedule.Frequency.MONTHLY
+        return cleaned

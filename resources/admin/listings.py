@@ -52,10 +52,12 @@ from ..policy import verification_policy
 from ..roles import is_organization_editor
 from ..services import service_set_terms, service_verify
 from .editors import EditorScopedAdmin
-from .forms import BulkVerifyForm, VerifyForm
+from .forms import BulkVerifyForm, ScheduleForm, VerifyForm
+from .search import ListingSearchMixin
+from .widgets import AutocompleteMixin, LabelledInlineFormSet, TabularInline
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(AutocompleteMixin, SimpleHistoryAdmin):
     """Every record keeps its full change history, viewable and revertible.
 
     Organization editors are kept out, except where a subclass mixes in
@@ -120,7 +122,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
 # Inlines -------------------------------------------------------------------
 
 
-class PhoneFormSet(forms.BaseInlineFormSet):
+class PhoneFormSet(LabelledInlineFormSet):
     """A listing's phones: at most one of them is its main phone."""
 
     def clean(self):
@@ -138,15 +140,16 @@ class PhoneFormSet(forms.BaseInlineFormSet):
             )
 
 
-class PhoneInline(admin.TabularInline):
+class PhoneInline(TabularInline):
     model = Phone
     formset = PhoneFormSet
     fields = ("number", "extension", "type", "main", "description")
     extra = 0
 
 
-class ScheduleInline(admin.TabularInline):
+class ScheduleInline(TabularInline):
     model = Schedule
+    form = ScheduleForm
     fields = (
         "freq",
         "byday",
@@ -159,26 +162,26 @@ class ScheduleInline(admin.TabularInline):
     extra = 0
 
 
-class LanguageInline(admin.TabularInline):
+class LanguageInline(TabularInline):
     model = Language
     fields = ("name", "code", "note")
     extra = 0
 
 
-class ServiceAtLocationInline(admin.TabularInline):
+class ServiceAtLocationInline(TabularInline):
     model = ServiceAtLocation
     fields = ("location", "description")
     autocomplete_fields = ("location",)
     extra = 0
 
 
-class CostOptionInline(admin.TabularInline):
+class CostOptionInline(TabularInline):
     model = CostOption
     fields = ("option", "amount", "currency", "amount_description")
     extra = 0
 
 
-class RequiredDocumentInline(admin.TabularInline):
+class RequiredDocumentInline(TabularInline):
     model = RequiredDocument
     fields = ("document", "uri")
     extra = 0
@@ -189,26 +192,26 @@ class AddressInline(admin.StackedInline):
     extra = 0
 
 
-class AccessibilityInline(admin.TabularInline):
+class AccessibilityInline(TabularInline):
     model = Accessibility
     fields = ("description", "details", "url")
     extra = 0
 
 
-class OrganizationIdentifierInline(admin.TabularInline):
+class OrganizationIdentifierInline(TabularInline):
     model = OrganizationIdentifier
     fields = ("identifier_scheme", "identifier_type", "identifier")
     extra = 0
 
 
-class LocationLinkInline(admin.TabularInline):
+class LocationLinkInline(TabularInline):
     model = Location
     fields = ("name", "location_type", "address_visibility")
     show_change_link = True
     extra = 0
 
 
-class ServiceLinkInline(admin.TabularInline):
+class ServiceLinkInline(TabularInline):
     model = Service
     fields = ("name", "status", "publication_status", "assured_date")
     readonly_fields = ("assured_date",)
@@ -270,9 +273,10 @@ class VerificationFilter(admin.SimpleListFilter):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(HistoryAdmin):
+class OrganizationAdmin(ListingSearchMixin, HistoryAdmin):
     list_display = ("name", "service_count", "website", "email")
     search_fields = ("name", "alternate_name", "phones__number")
+    phone_paths = ("phones", "services__phones", "locations__phones")
     autocomplete_fields = ("parent_organization",)
     inlines = (
         ServiceLinkInline,
@@ -341,7 +345,7 @@ class ServiceAdminForm(forms.ModelForm):
 
 
 @admin.register(Service)
-class ServiceAdmin(EditorScopedAdmin, HistoryAdmin):
+class ServiceAdmin(EditorScopedAdmin, ListingSearchMixin, HistoryAdmin):
     form = ServiceAdminForm
     list_display = (
         "name",
@@ -359,11 +363,20 @@ class ServiceAdmin(EditorScopedAdmin, HistoryAdmin):
         ("organization", admin.RelatedOnlyFieldListFilter),
     )
     list_select_related = ("organization",)
-    search_fields = ("name", "alternate_name", "organization__name", "phones__number")
+    search_fields = (
+        "name",
+        "alternate_name",
+        "organization__name",
+        "phones__number",
+        "service_at_locations__location__addresses__address_1",
+    )
+    phone_paths = ("phones", "service_at_locations__location__phones")
+    public_search = True
     autocomplete_fields = ("organization", "program")
     date_hierarchy = "last_modified"
     actions = ("publish", "unpublish", "mark_verified", "export_history")
-    readonly_fields = ("last_modified", "verify_link")
+    # Set only by a verification record ("Verify this listing"), never typed.
+    readonly_fields = ("last_modified", "verify_link", "assured_date", "assurer_email")
     fieldsets = (
         (
             None,
@@ -602,7 +615,7 @@ class ServiceAdmin(EditorScopedAdmin, HistoryAdmin):
 
 
 @admin.register(Location)
-class LocationAdmin(EditorScopedAdmin, HistoryAdmin):
+class LocationAdmin(EditorScopedAdmin, ListingSearchMixin, HistoryAdmin):
     list_display = (
         "__str__",
         "organization",
@@ -659,8 +672,28 @@ class TaxonomyAdmin(HistoryAdmin):
     search_fields = ("name",)
 
 
-class ConceptAliasInline(admin.TabularInline):
+class ConceptAliasFormSet(LabelledInlineFormSet):
+    """A term's aliases: each phrase once, whatever its capitals."""
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            phrase = form.cleaned_data.get("phrase")
+            if not phrase or form.cleaned_data.get("DELETE"):
+                continue
+            if phrase.lower() in seen:
+                raise ValidationError(
+                    _("“%(phrase)s” is given twice: keep one."),
+                    params={"phrase": phrase},
+                    code="alias_twice",
+                )
+            seen.add(phrase.lower())
+
+
+class ConceptAliasInline(TabularInline):
     model = ConceptAlias
+    formset = ConceptAliasFormSet
     fields = ("phrase", "language")
     extra = 1
 
@@ -769,6 +802,7 @@ class PhoneAdmin(HistoryAdmin):
 
 @admin.register(Schedule)
 class ScheduleAdmin(HistoryAdmin):
+    form = ScheduleForm
     list_display = ("__str__", "service", "location", "valid_from", "valid_to")
     list_filter = ("freq",)
     list_select_related = ("service", "location")

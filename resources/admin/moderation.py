@@ -35,6 +35,7 @@ from ..services import (
 )
 from .forms import AcceptForm, DuplicateForm, RejectForm
 from .listings import HistoryAdmin
+from .widgets import TabularInline
 
 
 def _url(obj) -> str:
@@ -269,7 +270,7 @@ class ChangeRequestAdmin(HistoryAdmin):
 # The verification log ---------------------------------------------------------
 
 
-class VerificationInline(admin.TabularInline):
+class VerificationInline(TabularInline):
     """A listing's latest verifications, read-only: new ones via "Verify"."""
 
     model = Verification
@@ -319,7 +320,7 @@ class EditorChoiceMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class OrganizationMembershipInline(EditorChoiceMixin, admin.TabularInline):
+class OrganizationMembershipInline(EditorChoiceMixin, TabularInline):
     model = OrganizationMembership
     fields = ("user", "created_at")
     readonly_fields = ("created_at",)

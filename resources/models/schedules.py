@@ -9,13 +9,16 @@ from simple_history.models import HistoricalRecords
 from .base import HSDSModel, choices_constraint
 
 
-def _ordinal(value: str) -> str:
-    number = int(value)
-    if number == -1:
-        return str(_("last"))
-    return {1: _("1st"), 2: _("2nd"), 3: _("3rd"), 4: _("4th"), 5: _("5th")}.get(
-        number, value
-    )
+def _ordinals() -> dict:
+    return {
+        "": "",
+        "1": _("1st"),
+        "2": _("2nd"),
+        "3": _("3rd"),
+        "4": _("4th"),
+        "5": _("5th"),
+        "-1": _("last"),
+    }
 
 
 _DAY = r"[+-]?[1-5]?(MO|TU|WE|TH|FR|SA|SU)"
@@ -187,12 +190,14 @@ class Schedule(HSDSModel):
     @property
     def days_display(self) -> str:
         """Return `byday` in words: "Monday, Tuesday", "1st Saturday"."""
-        labels = dict(Weekday.choices)
+        labels, ordinals = dict(Weekday.choices), _ordinals()
         words = []
         for part in filter(None, self.byday.split(",")):
-            day, ordinal = part[-2:], part[:-2]
-            label = str(labels.get(day, day))
-            words.append(f"{_ordinal(ordinal)} {label}" if ordinal else label)
+            day, ordinal = part[-2:], part[:-2].lstrip("+")
+            if day not in labels or ordinal not in ordinals:
+                words.append(part)  # not a code (imported "Mon-Fri"): as it is
+            else:
+                words.append(f"{ordinals[ordinal]} {labels[day]}".strip())
         return ", ".join(words)
 
 

@@ -460,9 +460,19 @@ class Service(HSDSModel):
     )
     interpretation_services = models.TextField(blank=True, default="")
     application_process = models.TextField(_("how to apply"), blank=True, default="")
-    fees_description = models.TextField(_("fees"), blank=True, default="")
+    fees_description = models.TextField(
+        _("fees description"),
+        blank=True,
+        default="",
+        help_text=_("What it costs, in plain words: free, sliding scale, $20 a visit."),
+    )
     wait_time = models.CharField(max_length=255, blank=True, default="")
-    fees = models.TextField(blank=True, default="")
+    fees = models.TextField(
+        _("fees (old HSDS field)"),
+        blank=True,
+        default="",
+        help_text=_("Kept for feeds written to HSDS 2; write the cost above."),
+    )
     accreditations = models.TextField(blank=True, default="")
     eligibility_description = models.TextField(_("eligibility"), blank=True, default="")
     minimum_age = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -473,7 +483,15 @@ class Service(HSDSModel):
         blank=True,
         help_text=_("The date the listing was last confirmed with the provider."),
     )
-    assurer_email = models.EmailField(blank=True, default="")
+    assurer_email = models.EmailField(
+        _("verification address"),
+        blank=True,
+        default="",
+        help_text=_(
+            "Published as HSDS assurer_email: the directory's verification "
+            "address, set with each verification (never a caseworker's own)."
+        ),
+    )
     licenses = models.TextField(blank=True, default="")
     alert = models.TextField(
         blank=True,

@@ -64,10 +64,14 @@ def demo(transactional_db):
 class Visit:
     """A browser context that records every request and every CSP complaint."""
 
-    def __init__(self, browser, live_server, *, width=1280, bypass_csp=False):
+    def __init__(
+        self, browser, live_server, *, width=1280, bypass_csp=False, javascript=True
+    ):
         self.base = live_server.url
         self.context = browser.new_context(
-            viewport={"width": width, "height": 900}, bypass_csp=bypass_csp
+            viewport={"width": width, "height": 900},
+            bypass_csp=bypass_csp,
+            java_script_enabled=javascript,
         )
         self.requests: list[str] = []
         self.failed: list[str] = []
@@ -86,6 +90,19 @@ class Visit:
         response = self.page.goto(self.base + path)
         assert response.status == 200, path
         return response
+
+    def sign_in(self, username: str, password: str, backup_code: str):
+        """Sign in to the admin with a password, then a backup code."""
+        page = self.page
+        self.open("/admin/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        with page.expect_navigation():
+            page.click("[type=submit]")
+        assert "/admin/two-factor/" in page.url
+        page.fill("#id_token", backup_code)
+        with page.expect_navigation():
+            page.click("[type=submit]")
 
     def foreign_requests(self) -> list[str]:
         return [
@@ -120,3 +137,24 @@ def visit(browser, live_server):
     yield open_visit
     for session in opened:
         session.close()
+
+
+@pytest.fixture
+def staff_visit(visit, demo):
+    """A browser signed in to the admin as an administrator."""
+    from django.contrib.auth.models import User
+
+    from resources.two_factor import issue_backup_codes
+
+    # A superuser: transactional tests empty the groups the migrations made.
+    user = User.objects.create_superuser(
+        "pat", "pat@example.org", "a-long-test-password"
+    )
+    backups = iter(issue_backup_codes(user))
+
+    def open_signed_in(**kwargs):
+        session = visit(**kwargs)
+        session.sign_in("pat", "a-long-test-password", next(backups))
+        return session
+
+    return open_signed_in
