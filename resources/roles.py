@@ -14,6 +14,7 @@ ADMIN_ONLY_DELETE = {
     "taxonomy",
     "taxonomyterm",
     "verification",
+    "changerequest",  # the queue keeps what was reported; caseworkers decide
     "job",
 }
 

@@ -477,3 +477,54 @@ def test_editor_cannot_post_to_another_organizations_listing(client, listing):
     other.refresh_from_db()
     assert other.name == "Zebra shelter"
     assert not ChangeRequest.objects.exists()
+
+
+def test_the_queue_shows_what_they_wrote_and_how_many_said_the_same(
+    caseworker_client, listing
+):
+    for message in ("Number is disconnected", "Number is disconnected", "Moved"):
+        ChangeRequest.objects.create(service=listing, problem="phone", message=message)
+
+    page = caseworker_client.get(reverse("admin:resources_changerequest_changelist"))
+
+    rows = {(r.message, r.alike) for r in page.context["cl"].result_list}
+    assert rows == {("Number is disconnected", 2), ("Moved", 1)}
+    assert "Number is disconnected" in page.text
+
+
+def test_mark_duplicate_offers_the_open_requests_of_the_same_listing(
+    caseworker_client, listing
+):
+    original = ChangeRequest.objects.create(
+        service=listing, problem="phone", message="Rings out"
+    )
+    repeat = ChangeRequest.objects.create(
+        service=listing, problem="phone", message="No answer"
+    )
+    ChangeRequest.objects.create(
+        service=make_service(), problem="phone", message="Another listing"
+    )
+    url = reverse("admin:resources_changerequest_decide", args=[repeat.pk, "duplicate"])
+
+    page = caseworker_client.get(url)
+    offered = list(page.context["form"].fields["duplicate_of"].queryset)
+    assert offered == [original]
+    assert "Rings out" in page.text
+    caseworker_client.post(url, {"apply": "1", "duplicate_of": str(original.pk)})
+
+    repeat.refresh_from_db()
+    assert (repeat.status, repeat.duplicate_of) == (
+        ChangeRequest.Status.DUPLICATE,
+        original,
+    )
+
+
+def test_only_administrators_delete_requests(caseworker_client, client, listing):
+    report = ChangeRequest.objects.create(service=listing, problem="other", message="x")
+    delete = reverse("admin:resources_changerequest_delete", args=[report.pk])
+
+    assert caseworker_client.post(delete, {"post": "yes"}).status_code == 403
+    assert ChangeRequest.objects.filter(pk=report.pk).exists()
+    client.force_login(make_staff(username="ada", role=roles.ADMINISTRATORS))
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not ChangeRequest.objects.filter(pk=report.pk).exists()

@@ -3,10 +3,13 @@
 import datetime as dt
 
 from django import forms
+from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from ..hours_input import WEEK, HoursInputError, parse_clock, parse_days
-from ..models import Schedule
+from ..models import ChangeRequest, Schedule
 from ..models.schedules import Weekday
 from ..models.verification import VerificationMethod, VerificationOutcome
 
@@ -83,12 +86,40 @@ class RejectForm(forms.Form):
 
 
 class DuplicateForm(forms.Form):
-    duplicate_of = forms.UUIDField(
-        label=_("Duplicate of request (id, optional)"), required=False
+    """Which open request on the same listing these repeat, picked from a list."""
+
+    duplicate_of = forms.ModelChoiceField(
+        label=_("Duplicate of"),
+        queryset=ChangeRequest.objects.none(),
+        required=False,
+        widget=forms.RadioSelect,
+        empty_label=_("None of these (just close it)"),
     )
     notes = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, requests=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        services = {r.service_id for r in requests if r.service_id}
+        locations = {r.location_id for r in requests if r.location_id}
+        field = self.fields["duplicate_of"]
+        field.queryset = (
+            ChangeRequest.objects.filter(status=ChangeRequest.Status.OPEN)
+            .filter(Q(service__in=services) | Q(location__in=locations))
+            .exclude(pk__in=[r.pk for r in requests])
+            .order_by("created_at")
+        )
+        field.label_from_instance = lambda original: " · ".join(
+            filter(
+                None,
+                [
+                    date_format(original.created_at, "SHORT_DATE_FORMAT"),
+                    original.get_problem_display(),
+                    Truncator(original.message).chars(80),
+                ],
+            )
+        )
 
 
 class MergeForm(forms.Form):

@@ -6,10 +6,12 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -65,6 +67,8 @@ class ChangeRequestAdmin(HistoryAdmin):
     list_display = (
         "created_at",
         "problem",
+        "words",
+        "alike",
         "listing_link",
         "organization",
         "source",
@@ -115,6 +119,31 @@ class ChangeRequestAdmin(HistoryAdmin):
 
     def has_review_permission(self, request):
         return request.user.has_perm("resources.change_changerequest")
+
+    def get_queryset(self, request):
+        # Identical open reports on one listing: how many, on each of them.
+        alike = (
+            ChangeRequest.objects.filter(
+                Q(service=OuterRef("service"))
+                | Q(service__isnull=True, location=OuterRef("location")),
+                status=ChangeRequest.Status.OPEN,
+                problem=OuterRef("problem"),
+                message=OuterRef("message"),
+            )
+            .order_by()
+            .values("problem")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return super().get_queryset(request).annotate(alike=Subquery(alike))
+
+    @admin.display(description=_("what they wrote"))
+    def words(self, change_request):
+        return Truncator(change_request.message).chars(100) or "—"
+
+    @admin.display(description=_("open reports alike"), ordering="alike")
+    def alike(self, change_request):
+        return change_request.alike if (change_request.alike or 0) > 1 else ""
 
     @admin.display(description=_("listing"))
     def listing_link(self, change_request):
@@ -193,7 +222,8 @@ class ChangeRequestAdmin(HistoryAdmin):
             r.source == ChangeRequest.Source.EDITOR for r in requests
         ):
             initial["method"] = VerificationMethod.ORGANIZATION
-        form = form_class(request.POST if applying else None, initial=initial)
+        kwargs = {"requests": requests} if decision == "duplicate" else {}
+        form = form_class(request.POST if applying else None, initial=initial, **kwargs)
         if applying and form.is_valid():
             self._apply(request, requests, decision, form.cleaned_data)
             return None
@@ -232,17 +262,10 @@ class ChangeRequestAdmin(HistoryAdmin):
                         reason=data["reason"],
                     )
                 else:
-                    original = None
-                    if data["duplicate_of"]:
-                        original = ChangeRequest.objects.filter(
-                            pk=data["duplicate_of"]
-                        ).first()
-                        if original is None:
-                            raise ValidationError(_("No request has that id."))
                     change_request_mark_duplicate(
                         change_request=change_request,
                         user=request.user,
-                        duplicate_of=original,
+                        duplicate_of=data["duplicate_of"],
                         note=data["notes"],
                     )
             except ValidationError as error:

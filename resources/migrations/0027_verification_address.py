@@ -4,6 +4,13 @@ from django.conf import settings
 from django.db import migrations, models
 from django.db.models.functions import Lower
 
+from resources.roles import sync_groups
+
+
+def regrant(apps, schema_editor):
+    # Caseworkers may no longer delete change requests (administrators may).
+    sync_groups(apps)
+
 
 def publish_the_directory_address(apps, schema_editor):
     """Listings verified here published the caseworker's own e-mail address,
@@ -62,4 +69,5 @@ class Migration(migrations.Migration):
             field=models.TextField(blank=True, default='', help_text='What it costs, in plain words: free, sliding scale, $20 a visit.', verbose_name='fees description'),
         ),
         migrations.RunPython(publish_the_directory_address, migrations.RunPython.noop),
+        migrations.RunPython(regrant, migrations.RunPython.noop),
     ]
