@@ -528,3 +528,25 @@ def test_only_administrators_delete_requests(caseworker_client, client, listing)
     client.force_login(make_staff(username="ada", role=roles.ADMINISTRATORS))
     assert client.post(delete, {"post": "yes"}).status_code == 302
     assert not ChangeRequest.objects.filter(pk=report.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("problem", "shown"),
+    [("phone", "860-555-0144 (Voice)"), ("hours", "09:00–17:00")],
+)
+def test_a_report_shows_what_the_listing_says_now(
+    caseworker_client, listing, problem, shown
+):
+    make_phone(service=listing, number="860-555-0144")
+    make_schedule(service=listing)
+    report = ChangeRequest.objects.create(
+        service=listing, problem=problem, message="This is wrong"
+    )
+
+    page = caseworker_client.get(
+        reverse("admin:resources_changerequest_change", args=[report.pk])
+    )
+
+    assert page.status_code == 200
+    assert "What the listing says now" in page.text
+    assert shown in page.text

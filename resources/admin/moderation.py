@@ -10,7 +10,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +25,7 @@ from ..models import (
     Verification,
     ZeroResultSearch,
 )
+from ..models.corrections import Problem
 from ..models.verification import VerificationMethod
 from ..roles import ORGANIZATION_EDITORS, is_organization_editor
 from ..search import language
@@ -98,6 +99,7 @@ class ChangeRequestAdmin(HistoryAdmin):
         "problem",
         "message",
         "correction",
+        "listing_now",
         "proposed_change_table",
         "contact",
         "source",
@@ -152,6 +154,37 @@ class ChangeRequestAdmin(HistoryAdmin):
     @admin.display(description=_("field changes"), boolean=True)
     def proposes_changes(self, change_request):
         return bool(change_request.proposed_changes)
+
+    @admin.display(description=_("what the listing says now"))
+    def listing_now(self, change_request):
+        """The listing's current value of what the report is about."""
+        listing, problem = change_request.listing, change_request.problem
+        if listing is None:
+            return "—"
+        service = change_request.service
+        locations = (
+            [link.location for link in service.service_at_locations.all()]
+            if service
+            else [listing]
+        )
+        match problem:
+            case Problem.PHONE:
+                phones = service.contact_phones if service else listing.phones.all()
+                lines = [f"{p.number} ({p.get_type_display()})" for p in phones]
+            case Problem.HOURS:
+                lines = [str(row) for row in listing.schedules.all()]
+            case Problem.ADDRESS:
+                lines = [str(a) for place in locations for a in place.addresses.all()]
+            case Problem.CLOSED:
+                lines = [listing.get_status_display()] if service else []
+            case Problem.ELIGIBILITY if service:
+                lines = [service.eligibility_description, service.fees_description]
+            case _:
+                return "—"
+        lines = [line for line in lines if line]
+        if not lines:
+            return _("(nothing given)")
+        return format_html_join("", "<div>{}</div>", ((line,) for line in lines))
 
     @admin.display(description=_("proposed change"))
     def proposed_change_table(self, change_request):
