@@ -191,12 +191,10 @@ class DaysField(forms.CharField):
     widget = DaysWidget
 
     def to_python(self, value):
-        if isinstance(value, (list, tuple)):  # [ticked codes, typed words]
-            ticked, typed = (list(value) + [[], ""])[:2]
-            ticked = [code for code in ticked or [] if code in WEEK]
-            value = ", ".join(
-                filter(None, [*ticked, typed if isinstance(typed, str) else ""])
-            )
+        if isinstance(value, list):  # from the widget: [ticked codes, typed words]
+            ticked, typed = value
+            days = [code for code in ticked or () if code in WEEK]
+            value = ", ".join([*days, typed] if typed else days)
         try:
             return parse_days(super().to_python(value)).byday
         except HoursInputError as error:
