@@ -108,8 +108,6 @@ def test_the_page_is_covered_the_instant_the_exit_starts(visit, demo):
     session = visit(width=320)
     neutral_site(session)
     page = session.page
-    seen = []
-    page.on("console", lambda message: seen.append(message.text))
     session.open("/services/?q=shelter")
     # What the screen shows the moment the exit has started, before the
     # next page can load (a mutation observer runs before any navigation).
@@ -123,10 +121,12 @@ def test_the_page_is_covered_the_instant_the_exit_starts(visit, demo):
             title: document.title}));
         }).observe(document.body, {attributes: true})"""
     )
-    page.click("#quick-exit")
+    # The observer's message can arrive after the next page has: wait for it.
+    with page.expect_console_message(lambda m: m.text.startswith("{")) as logged:
+        page.click("#quick-exit")
     page.wait_for_url(NEUTRAL + "**")
 
-    screen = json.loads(next(text for text in seen if text.startswith("{")))
+    screen = json.loads(logged.value.text)
     assert screen == {
         "cover": "exit-cover",
         "width": 320,
