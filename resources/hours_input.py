@@ -23,7 +23,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from .areas import fold
+from .areas import _longest_first, fold
 
 DATA = Path(__file__).resolve().parent / "data" / "hours_words.json"
 
@@ -54,10 +54,6 @@ class _Words:
     times: dict  # phrase -> dt.time
     am: tuple
     pm: tuple
-
-
-def _longest_first(words) -> tuple:
-    return tuple(sorted({fold(word) for word in words}, key=len, reverse=True))
 
 
 @cache
