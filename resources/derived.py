@@ -28,6 +28,7 @@ from . import areas
 from .models import (
     Address,
     Attribute,
+    Closure,
     Language,
     Location,
     Organization,
@@ -183,7 +184,7 @@ def affected_services(instance) -> set:
             return {instance.pk}
         case ServiceAtLocation():
             return {instance.service_id}
-        case Schedule() | Language() | Phone() | ServiceArea():
+        case Schedule() | Closure() | Language() | Phone() | ServiceArea():
             ids = set()
             if instance.service_id:
                 ids.add(instance.service_id)
@@ -392,6 +393,7 @@ WATCHED = (
     Service,
     ServiceAtLocation,
     Schedule,
+    Closure,
     Language,
     Location,
     Address,

@@ -23,6 +23,7 @@ two are kept in agreement by tests.
 """
 
 import calendar
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Iterable, Iterator, Sequence
@@ -222,6 +223,97 @@ def monthday_numbers(day: dt.date) -> tuple[int, int]:
     """Return (d, -k): `day` is day d and the k-th-from-last day of its month."""
     length = calendar.monthrange(day.year, day.month)[1]
     return day.day, day.day - length - 1
+
+
+# Closures and special hours -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Closure:
+    """Days `first_day` to `last_day` on which the regular hours do not hold.
+
+    Closed all day, unless the closure gives special hours (`opens_at` to
+    `closes_at`) for those days. It ends by itself: the regular hours are
+    back the day after `last_day`.
+    """
+
+    first_day: dt.date
+    last_day: dt.date
+    opens_at: dt.time | None = None
+    closes_at: dt.time | None = None
+
+    @classmethod
+    def of(cls, row) -> "Closure":
+        return cls(row.first_day, row.last_day, row.opens_at, row.closes_at)
+
+
+def closed_spans(closures: Iterable[Closure]) -> list[tuple[dt.date, dt.date]]:
+    """Return the closures' days as sorted, merged (first, last) spans."""
+    spans: list[tuple[dt.date, dt.date]] = []
+    for first, last in sorted((c.first_day, c.last_day) for c in closures):
+        if last < first:
+            continue
+        if spans and first <= spans[-1][1] + ONE_DAY:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], last))
+        else:
+            spans.append((first, last))
+    return spans
+
+
+def without_closures(rule: Rule, closures: Iterable[Closure]) -> list[Rule]:
+    """Return the pieces of `rule` valid outside the closures' days.
+
+    Each piece is the same rule with a narrower validity, so the engine and
+    the compiled windows need nothing new. A piece keeps the rule's anchor
+    (`dtstart`) so that an every-other-week rule keeps its weeks, and `count`
+    becomes the `until` it implies.
+    """
+    first, last = rule.first_day, rule.last_day
+    spans = [
+        (a, b)
+        for a, b in closed_spans(closures)
+        if not ((first and b < first) or (last and a > last))
+    ]
+    if not spans:
+        return [rule]
+    anchor = rule.dtstart or rule.valid_from
+    base = dataclasses.replace(
+        rule,
+        dtstart=anchor,
+        until=last,
+        count=None,
+        # Without an anchor, an interval counts from nowhere and is ignored:
+        # keep it so once a piece has a start of its own.
+        interval=rule.interval if anchor else None,
+    )
+    pieces = []
+    start = first
+    for a, b in spans:
+        if start is None or start < a:
+            pieces.append(dataclasses.replace(base, valid_from=start, valid_to=a - ONE_DAY))
+        start = b + ONE_DAY
+    if last is None or start <= last:
+        pieces.append(dataclasses.replace(base, valid_from=start, valid_to=last))
+    return pieces
+
+
+def special_hours(closure: Closure) -> Rule | None:
+    """Return the rule of a closure's special hours, every day it lasts."""
+    if closure.opens_at is None or closure.closes_at is None:
+        return None
+    return Rule(
+        opens_at=closure.opens_at,
+        closes_at=closure.closes_at,
+        byday=",".join(WEEKDAYS),
+        valid_from=closure.first_day,
+        valid_to=closure.last_day,
+    )
+
+
+def with_closures(rules: Iterable[Rule], closures: Sequence[Closure]) -> list[Rule]:
+    """Return the rules that say when it is open, closures and special hours applied."""
+    applied = [piece for rule in rules for piece in without_closures(rule, closures)]
+    return applied + [r for c in closures if (r := special_hours(c)) is not None]
 
 
 # Evaluating rules at an instant ----------------------------------------------

@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from . import hours
 from .models import Service
-from .models.schedules import hours_by_service
+from .models.schedules import closures_by_service, hours_by_service
 
 DAY_NAMES = (
     pgettext_lazy("short weekday", "Mon"),
@@ -42,7 +42,7 @@ def service_zone(service: Service) -> ZoneInfo:
 
 
 def attach_opening(services: Sequence[Service], at: dt.datetime) -> None:
-    """Set `hours_rules`, `hours_zone` and `opening` on each service, in one query.
+    """Set each service's hours, closures, zone and `opening`, in two queries.
 
     The services must come from `for_listing()` or `for_detail()` (their
     locations are prefetched).
@@ -54,6 +54,7 @@ def attach_opening(services: Sequence[Service], at: dt.datetime) -> None:
         for link in service.service_at_locations.all()
     ]
     rows = hours_by_service(ids, links) if ids else {}
+    closures = closures_by_service(ids) if ids else {}
     for service in services:
         service.hours_rows = sorted(
             rows.get(service.pk, []),
@@ -61,7 +62,22 @@ def attach_opening(services: Sequence[Service], at: dt.datetime) -> None:
         )
         service.hours_rules = [hours.Rule.of(row) for row in service.hours_rows]
         service.hours_zone = service_zone(service)
+        today = at.astimezone(service.hours_zone).date()
+        # Yesterday's closure still matters: it had no overnight window.
+        recent = sorted(
+            (c for c in closures.get(service.pk, ()) if c.last_day >= today - ONE_DAY),
+            key=lambda closure: closure.first_day,
+        )
+        service.upcoming_closures = [c for c in recent if c.last_day >= today]
+        # The regular hours give the weekly summary; with the closures
+        # applied, they say whether it is open now.
+        service.opening_rules = hours.with_closures(
+            service.hours_rules, [hours.Closure.of(c) for c in recent]
+        )
         service.opening = describe(service, at)
+
+
+ONE_DAY = dt.timedelta(days=1)
 
 
 def _time(moment: dt.datetime) -> str:
@@ -85,7 +101,7 @@ def describe(service: Service, at: dt.datetime) -> dict:
     """
     if service.status == Service.Status.TEMPORARILY_CLOSED:
         return {"state": "temporarily-closed", "text": _("Temporarily closed")}
-    status = hours.status_at(service.hours_rules, at, service.hours_zone)
+    status = hours.status_at(service.opening_rules, at, service.hours_zone)
     if not status.known:
         return {"state": "unknown", "text": _("Hours unknown")}
     now = at.astimezone(service.hours_zone)
@@ -119,6 +135,28 @@ def summary_lines(service: Service, on: dt.date) -> list[str]:
             f"{_monthly_days(rule)} {_windows([(rule.opens_at, rule.closes_at)])}"
         )
     return lines
+
+
+def closure_lines(service: Service) -> list[str]:
+    """Return lines such as "Closed December 24–26 · For the holidays"."""
+    lines = []
+    for closure in service.upcoming_closures:
+        days = _month_day(closure.first_day)
+        if closure.last_day != closure.first_day:
+            days += "–" + _month_day(closure.last_day)
+        if closure.special:
+            line = _("%(days)s: open %(hours)s only") % {
+                "days": days,
+                "hours": _windows([(closure.opens_at, closure.closes_at)]),
+            }
+        else:
+            line = _("Closed %(days)s") % {"days": days}
+        lines.append(f"{line} · {closure.note}" if closure.note else line)
+    return lines
+
+
+def _month_day(day: dt.date) -> str:
+    return formats.date_format(day, "MONTH_DAY_FORMAT")
 
 
 def _windows(windows) -> str:

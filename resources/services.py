@@ -30,7 +30,7 @@ from .models import (
 )
 from .models.corrections import Problem, RequestSource, RequestStatus
 from .models.reports import retained_since
-from .models.schedules import hours_by_service, zones_by_service
+from .models.schedules import closures_by_service, hours_by_service, zones_by_service
 from .search import language, query
 
 
@@ -72,17 +72,34 @@ def opening_windows_rebuild(*, service_ids: Iterable) -> int:
         "pk", "service_id", "location_id"
     )
     rows = hours_by_service(service_ids, links)
+    closures = {
+        service_id: [hours.Closure.of(closure) for closure in service_closures]
+        for service_id, service_closures in closures_by_service(service_ids).items()
+    }
     zones = zones_by_service(service_ids, settings.TIME_ZONE)
+    # (service, schedule row or None for a closure's special hours, rule)
+    rules = [
+        (service_id, row.pk, piece)
+        for service_id, schedules in rows.items()
+        for row in schedules
+        for piece in hours.without_closures(
+            hours.Rule.of(row), closures.get(service_id, ())
+        )
+    ] + [
+        (service_id, None, rule)
+        for service_id, service_closures in closures.items()
+        for closure in service_closures
+        if (rule := hours.special_hours(closure)) is not None
+    ]
     windows = [
         OpeningWindow(
             service_id=service_id,
-            schedule_id=row.pk,
+            schedule_id=schedule_id,
             zone=zones[service_id],
             **dataclasses.asdict(window),
         )
-        for service_id, schedules in rows.items()
-        for row in schedules
-        for window in hours.compile_rule(hours.Rule.of(row))
+        for service_id, schedule_id, rule in rules
+        for window in hours.compile_rule(rule)
     ]
     OpeningWindow.objects.bulk_create(windows, batch_size=2000)
     return len(windows)

@@ -23,7 +23,7 @@ from .filters import ServiceFilter
 from .forms import ReportProblemForm
 from .models import Organization, Service, TaxonomyTerm
 from .models.services import ServiceCoverage
-from .opening import attach_opening, summary_lines
+from .opening import attach_opening, closure_lines, summary_lines
 from .policy import verification_policy
 from .services import zero_result_search_record
 
@@ -341,6 +341,7 @@ class ServiceDetailView(DetailView):
         months = getattr(self.object, "verification_months", policy.months)
         return super().get_context_data(
             hours_summary=summary_lines(self.object, now.date()),
+            closure_lines=closure_lines(self.object),
             verification_overdue=policy.shows_public_warning(
                 self.object.assured_date, months, timezone.localdate(now)
             ),
@@ -385,6 +386,7 @@ class ClientListView(TemplateView):
         attach_opening(services, now)
         for service in services:
             service.hours_summary = summary_lines(service, now.date())
+            service.closure_lines = closure_lines(service)
         list_value = ",".join(str(service.pk) for service in services)
         share_url = self.request.build_absolute_uri(
             reverse("resources:client-list")

@@ -1,4 +1,6 @@
-"""The database's "open at T" agrees with the hours engine, for any instant."""
+"""The database's "open at T" agrees with the hours engine, for any instant.
+
+Closures and special hours included."""
 
 import datetime as dt
 import random
@@ -9,7 +11,7 @@ from django.test import TestCase
 
 from resources import hours
 from resources.derived import refresh_services
-from resources.models import Location, OpeningWindow, Schedule, Service
+from resources.models import Closure, Location, OpeningWindow, Schedule, Service
 
 from .factories import (
     link,
@@ -52,6 +54,18 @@ def random_schedule(rng: random.Random, service: Service) -> Schedule:
     )
 
 
+def random_closure(rng: random.Random, service: Service) -> Closure:
+    first = dt.date(2026, 1, 1) + dt.timedelta(days=rng.randrange(700))
+    special = rng.random() < 0.3
+    return Closure.objects.create(
+        service=service,
+        first_day=first,
+        last_day=first + dt.timedelta(days=rng.choice([0, 0, 2, 10, 60])),
+        opens_at=dt.time(rng.randrange(24)) if special else None,
+        closes_at=dt.time(rng.randrange(24), 30) if special else None,
+    )
+
+
 class OpenAtAgreesWithEngine(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -64,8 +78,13 @@ class OpenAtAgreesWithEngine(TestCase):
             if n % 4 == 0:
                 link(service, west)
             rows = [random_schedule(rng, service) for _ in range(rng.randint(1, 3))]
+            closures = [
+                hours.Closure.of(random_closure(rng, service))
+                for _ in range(rng.choice([0, 0, 1, 2]))
+            ]
             zone = LA if n % 4 == 0 else NY
-            cls.rules[service.pk] = ([hours.Rule.of(row) for row in rows], zone)
+            rules = hours.with_closures([hours.Rule.of(row) for row in rows], closures)
+            cls.rules[service.pk] = (rules, zone)
         refresh_services(cls.rules)
 
     def test_random_instants_over_two_years(self):

@@ -9,7 +9,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from ..hours_input import WEEK, HoursInputError, parse_clock, parse_days
-from ..models import ChangeRequest, Schedule
+from ..models import ChangeRequest, Closure, Schedule
 from ..models.schedules import Weekday
 from ..models.verification import VerificationMethod, VerificationOutcome
 
@@ -257,4 +257,36 @@ class ScheduleForm(forms.ModelForm):
         # "First Saturday" (1SA) is a monthly rule whatever the menu said.
         if parse_days(cleaned.get("byday") or "").monthly and "freq" in self.fields:
             cleaned["freq"] = Schedule.Frequency.MONTHLY
+        return cleaned
+
+
+class ClosureForm(forms.ModelForm):
+    """Holiday closures and special hours, with times typed as in the schedule."""
+
+    opens_at = ClockField(
+        label=_("Special hours: opens"),
+        required=False,
+        help_text=_("Leave both times empty to close all day."),
+    )
+    closes_at = ClockField(label=_("Special hours: closes"), required=False)
+
+    class Meta:
+        model = Closure
+        fields = ("first_day", "last_day", "opens_at", "closes_at", "note")
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first_day"), cleaned.get("last_day")
+        if first and last and last < first:
+            self.add_error(
+                "last_day", _("The last day closed cannot be before the first.")
+            )
+        opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if (opens is None) != (closes is None):
+            missing = "closes_at" if closes is None else "opens_at"
+            if not self.has_error(missing):
+                self.add_error(
+                    missing,
+                    _("Give special hours both an opening and a closing time."),
+                )
         return cleaned

@@ -22,6 +22,7 @@ from ..models import (
     Accessibility,
     Address,
     Attribute,
+    Closure,
     ConceptAlias,
     Contact,
     CostOption,
@@ -52,7 +53,7 @@ from ..policy import verification_policy
 from ..roles import is_organization_editor
 from ..services import service_set_terms, service_verify
 from .editors import EditorScopedAdmin
-from .forms import BulkVerifyForm, ScheduleForm, VerifyForm
+from .forms import BulkVerifyForm, ClosureForm, ScheduleForm, VerifyForm
 from .search import ListingSearchMixin
 from .widgets import AutocompleteMixin, LabelledInlineFormSet, TabularInline
 
@@ -160,6 +161,16 @@ class ScheduleInline(TabularInline):
         "description",
     )
     extra = 0
+
+
+class ClosureInline(TabularInline):
+    model = Closure
+    form = ClosureForm
+    extra = 0
+    verbose_name = _("closure or special hours")
+    verbose_name_plural = _(
+        "Closures and special hours (holidays, “closed until”): they end by themselves"
+    )
 
 
 class LanguageInline(TabularInline):
@@ -430,6 +441,7 @@ class ServiceAdmin(EditorScopedAdmin, ListingSearchMixin, HistoryAdmin):
         ServiceAtLocationInline,
         PhoneInline,
         ScheduleInline,
+        ClosureInline,
         LanguageInline,
         CostOptionInline,
         RequiredDocumentInline,

@@ -8,7 +8,7 @@ from .locations import Accessibility, Address, Location, ServiceAtLocation
 from .metadata import Metadata
 from .organizations import Funding, Organization, OrganizationIdentifier, Program, Url
 from .reports import ZeroResultSearch
-from .schedules import OpeningWindow, Schedule
+from .schedules import Closure, OpeningWindow, Schedule
 from .search import (
     AliasLanguage,
     ConceptAlias,
@@ -35,6 +35,7 @@ __all__ = [
     "Address",
     "Attribute",
     "ChangeRequest",
+    "Closure",
     "Contact",
     "ConceptAlias",
     "CostOption",

@@ -201,6 +201,89 @@ class Schedule(HSDSModel):
         return ", ".join(words)
 
 
+class ClosureQuerySet(models.QuerySet):
+    def not_over(self, today):
+        """Closures that have not ended by `today`, soonest first."""
+        return self.filter(last_day__gte=today).order_by("first_day", "last_day")
+
+
+class Closure(HSDSModel):
+    """Days a service is closed, or keeps special hours: holidays, "closed until".
+
+    Not an HSDS table: the directory's own record, applied over the
+    service's schedule rows (`resources.hours.with_closures`). It ends by
+    itself; the regular hours hold again the day after `last_day`.
+    """
+
+    service = models.ForeignKey(
+        "resources.Service",
+        on_delete=models.CASCADE,
+        related_name="closures",
+        verbose_name=_("service"),
+    )
+    first_day = models.DateField(_("closed from"))
+    last_day = models.DateField(
+        _("closed until"), help_text=_("The last day closed; it reopens the day after.")
+    )
+    opens_at = models.TimeField(
+        _("special hours: opens"),
+        null=True,
+        blank=True,
+        help_text=_("Leave both times empty to close all day."),
+    )
+    closes_at = models.TimeField(_("special hours: closes"), null=True, blank=True)
+    note = models.CharField(
+        _("note for the public"),
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_("Shown on the listing, such as “Closed for the holidays”."),
+    )
+
+    history = HistoricalRecords()
+    objects = ClosureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("closure or special hours")
+        verbose_name_plural = _("closures and special hours")
+        ordering = ["first_day"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_day__lte=F("last_day")),
+                name="closure_day_order",
+                violation_error_message=_(
+                    "The last day closed cannot be before the first."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True, closes_at__isnull=True)
+                | Q(opens_at__isnull=False, closes_at__isnull=False),
+                name="closure_hours_pair",
+                violation_error_message=_(
+                    "Give special hours both an opening and a closing time, or neither."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["service", "last_day"], name="closure_idx")]
+
+    def __str__(self):
+        if self.first_day == self.last_day:
+            return f"{self.first_day:%Y-%m-%d}"
+        return f"{self.first_day:%Y-%m-%d} – {self.last_day:%Y-%m-%d}"
+
+    @property
+    def special(self) -> bool:
+        return self.opens_at is not None and self.closes_at is not None
+
+
+def closures_by_service(service_ids) -> dict:
+    """Return {service id: [Closure]} for these services, in one query."""
+    closures: dict = {}
+    for closure in Closure.objects.filter(service_id__in=list(service_ids)):
+        closures.setdefault(closure.service_id, []).append(closure)
+    return closures
+
+
 class OpeningWindowQuerySet(models.QuerySet):
     def zones(self) -> list[str]:
         """Return the zones that windows are in, in order.
@@ -235,7 +318,10 @@ class OpeningWindow(models.Model):
     service = models.ForeignKey(
         "resources.Service", on_delete=models.CASCADE, related_name="+"
     )
-    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="+")
+    # None for the special hours of a closure.
+    schedule = models.ForeignKey(
+        Schedule, on_delete=models.CASCADE, null=True, related_name="+"
+    )
     zone = models.CharField(max_length=64)
     day_offset = models.PositiveSmallIntegerField()
     weekday = models.PositiveSmallIntegerField(null=True)
