@@ -328,6 +328,9 @@ DIRECTORY_PUBLISHER = {
 # exports): the directory's, never the verifying caseworker's own, who stays
 # in the staff history. Blank publishes none.
 DIRECTORY_VERIFICATION_EMAIL = os.environ.get("DIRECTORY_VERIFICATION_EMAIL", "")
+# "Could not reach them" this many times in a row puts the listing in the
+# corrections queue for review.
+DIRECTORY_UNREACHABLE_FLAG = int(os.environ.get("DIRECTORY_UNREACHABLE_FLAG", "3"))
 # Page titles (tabs, history, the tab switcher) that say only what kind of
 # page it is ("Listing · Community information"), never a service's,
 # category's or organization's name: on unless DIRECTORY_NEUTRAL_TITLES=0.

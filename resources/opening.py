@@ -42,10 +42,11 @@ def service_zone(service: Service) -> ZoneInfo:
 
 
 def attach_opening(services: Sequence[Service], at: dt.datetime) -> None:
-    """Set each service's hours, closures, zone and `opening`, in two queries.
+    """Set each service's hours, closures, zone and `opening`.
 
     The services must come from `for_listing()` or `for_detail()` (their
-    locations are prefetched).
+    locations are prefetched). One query for the hours, and one for the
+    closures only if a service has one that is not over.
     """
     ids = [service.pk for service in services]
     links = [
@@ -54,7 +55,15 @@ def attach_opening(services: Sequence[Service], at: dt.datetime) -> None:
         for link in service.service_at_locations.all()
     ]
     rows = hours_by_service(ids, links) if ids else {}
-    closures = closures_by_service(ids) if ids else {}
+    # Pages fetch `last_closure_day` with the services: no query when none
+    # has a closure that matters now (a margin of a day for time zones).
+    recent_since = at.date() - 2 * ONE_DAY
+    closures = closures_by_service(
+        service.pk
+        for service in services
+        if (getattr(service, "last_closure_day", dt.date.max) or dt.date.min)
+        >= recent_since
+    )
     for service in services:
         service.hours_rows = sorted(
             rows.get(service.pk, []),

@@ -155,7 +155,37 @@ def service_verify(
             "method": verification.get_method_display()
         }
         service.save(update_fields=["assured_date", "assurer_email", "last_modified"])
+    if verification.outcome == Verification.Outcome.UNREACHABLE:
+        _flag_if_unreachable(service)
     return verification
+
+
+def _flag_if_unreachable(service: Service) -> ChangeRequest | None:
+    """After the last few calls could not reach the provider, queue a review.
+
+    One open request at a time: the caseworker who works it decides whether
+    the service has closed, moved or changed its number.
+    """
+    limit = settings.DIRECTORY_UNREACHABLE_FLAG
+    missed = Service.objects.with_unreachable_count().get(pk=service.pk)
+    if missed.unreachable_count < limit:
+        return None
+    flagged = ChangeRequest.objects.open().filter(
+        service=service, source=ChangeRequest.Source.VERIFICATION
+    )
+    if flagged.exists():
+        return None
+    return ChangeRequest.objects.create(
+        service=service,
+        organization=service.organization,
+        problem=Problem.CLOSED,
+        source=ChangeRequest.Source.VERIFICATION,
+        message=_(
+            "Verification calls could not reach them %(count)s times in a row. "
+            "Check whether the service still runs, has moved or has a new number."
+        )
+        % {"count": missed.unreachable_count},
+    )
 
 
 # The corrections queue --------------------------------------------------------

@@ -4,27 +4,34 @@ Each is wrapped in `admin_site.admin_view` (signed in, second factor
 passed) and checks its own permission; organization editors hold none.
 """
 
+import csv
 import datetime
+import io
 import uuid
 from collections import Counter
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Sum
-from django.http import Http404, HttpResponseRedirect
+from django.db.models import Count, OuterRef, Prefetch, Subquery, Sum
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from .. import jobs, taxonomies
 from ..duplicates import DEFAULT_THRESHOLD, Candidate
+from ..hsds.mapping import guard_cell
 from ..models import (
     Attribute,
+    ChangeRequest,
     Job,
     Organization,
+    Phone,
     Service,
     TaxonomyTerm,
+    Verification,
     ZeroResultSearch,
 )
 from ..models.jobs import FINISHED
@@ -121,14 +128,91 @@ def _category_counts(services) -> list[dict]:
     return table
 
 
+SECTIONS = {
+    VerificationState.OVERDUE: (_l("Overdue"), ("assured_date", "name")),
+    VerificationState.DUE: (_l("Due soon"), ("assured_date", "name")),
+    VerificationState.NEVER: (_l("Never verified"), ("organization__name", "name")),
+}
+SORTS = {
+    "due": (_l("Due date"), None),
+    "organization": (_l("Organization"), ("organization__name", "name")),
+    "name": (_l("Service"), ("name",)),
+    "unreachable": (_l("Could not reach"), ("-unreachable_count", "assured_date")),
+}
+CALL_SHEET_COLUMNS = (
+    _l("State"),
+    _l("Service"),
+    _l("Organization"),
+    _l("Phones"),
+    _l("Last verified"),
+    _l("Due"),
+    _l("Could not reach, in a row"),
+    _l("Last attempt"),
+    _l("Last outcome"),
+    _l("Flagged for review"),
+)
+
+
+def _call_list(services, state: str, order, policy) -> list[Service]:
+    """Return up to LIST_LIMIT services in `state`, ready to call.
+
+    Each has `call_phones` (its own, else its organization's), its three
+    latest attempts (`recent_attempts`), `unreachable_count`, `flagged`
+    (the open review queued after repeated missed calls) and `due_date`. A fixed
+    number of queries, whatever the number of rows.
+    """
+    flagged = ChangeRequest.objects.open().filter(
+        service=OuterRef("pk"), source=ChangeRequest.Source.VERIFICATION
+    )
+    rows = list(
+        services.filter(verification_state=state)
+        .with_unreachable_count()
+        .annotate(flagged=Subquery(flagged.values("pk")[:1]))
+        .select_related("organization")
+        .prefetch_related(
+            Prefetch("phones", queryset=Phone.objects.order_by("-main", "number")),
+            Prefetch(
+                "organization__phones",
+                queryset=Phone.objects.filter(
+                    service=None, location=None
+                ).order_by("-main", "number"),
+            ),
+            Prefetch(
+                "verifications",
+                queryset=Verification.objects.order_by("-verified_at")[:3],
+                to_attr="recent_attempts",
+            ),
+        )
+        .order_by(*order)[:LIST_LIMIT]
+    )
+    for row in rows:
+        row.call_phones = list(row.phones.all()) or list(
+            row.organization.phones.all()
+        )
+        row.due_date = (
+            policy.due_date(row.assured_date, row.verification_months)
+            if row.assured_date
+            else None
+        )
+    return rows
+
+
 def verification_dashboard(request):
-    """Show what to verify: overdue, due soon, never verified; by organization."""
+    """The call list: what to verify, with the numbers to call and past attempts.
+
+    Filter by organization, category and due window; sort; print it as a
+    call sheet (`?format=print`) or download it (`?format=csv`).
+    """
     _require(request, "resources.verify_service")
     today = timezone.localdate()
     policy = verification_policy()
     services = Service.objects.filter(status__in=Service.VISIBLE_STATUSES)
     organization_id = request.GET.get("organization") or ""
     category = request.GET.get("category") or ""
+    window = request.GET.get("due") or ""
+    window = window if window in SECTIONS else ""
+    sort = request.GET.get("sort") or "due"
+    sort = sort if sort in SORTS else "due"
     organization = None
     if organization_id:
         organization = Organization.objects.filter(pk=_uuid(organization_id)).first()
@@ -138,23 +222,30 @@ def verification_dashboard(request):
     services = services.with_verification_state(today)
 
     sections = []
-    for state, title, order in (
-        (VerificationState.OVERDUE, _("Overdue"), ("assured_date", "name")),
-        (VerificationState.DUE, _("Due soon"), ("assured_date", "name")),
-        (VerificationState.NEVER, _("Never verified"), ("organization__name", "name")),
-    ):
-        matching = services.filter(verification_state=state)
-        rows = list(
-            matching.select_related("organization").order_by(*order)[:LIST_LIMIT]
-        )
-        for row in rows:
-            row.due_date = (
-                policy.due_date(row.assured_date, row.verification_months)
-                if row.assured_date
-                else None
-            )
+    for state, (title, order) in SECTIONS.items():
+        if window and state != window:
+            continue
+        order = SORTS[sort][1] or order
+        rows = _call_list(services, state, order, policy)
+        count = services.filter(verification_state=state).count()
         sections.append(
-            {"state": state, "title": title, "rows": rows, "count": matching.count()}
+            {"state": state, "title": title, "rows": rows, "count": count}
+        )
+
+    output = request.GET.get("format")
+    if output == "csv":
+        return _call_sheet_csv(sections, today)
+    if output == "print":
+        return TemplateResponse(
+            request,
+            "admin/resources/call_sheet.html",
+            {
+                "title": _("Verification call sheet"),
+                "sections": sections,
+                "today": today,
+                "selected_organization": organization,
+                "selected_category": category,
+            },
         )
 
     by_organization: dict = {}
@@ -170,6 +261,8 @@ def verification_dashboard(request):
         )
         entry[row["verification_state"]] = row["n"]
     needing = services.exclude(verification_state=VerificationState.CURRENT)
+    query = request.GET.copy()
+    query.pop("format", None)
     return _render(
         request,
         "admin/resources/verification_dashboard.html",
@@ -180,11 +273,49 @@ def verification_dashboard(request):
         states=STATES[:3],
         organizations=Organization.objects.order_by("name").values_list("pk", "name"),
         categories=_categories(),
+        windows=[(state, title) for state, (title, _order) in SECTIONS.items()],
+        sorts=[(key, label) for key, (label, _order) in SORTS.items()],
         selected_organization=organization,
         selected_category=category,
+        selected_window=window,
+        selected_sort=sort,
+        query=query.urlencode(),
         policy=policy,
         today=today,
     )
+
+
+def _call_sheet_csv(sections, today) -> HttpResponse:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([str(column) for column in CALL_SHEET_COLUMNS])
+    for section in sections:
+        for service in section["rows"]:
+            last = service.recent_attempts[0] if service.recent_attempts else None
+            cells = [
+                str(section["title"]),
+                service.name,
+                service.organization.name,
+                "; ".join(_phone_text(phone) for phone in service.call_phones),
+                service.assured_date.isoformat() if service.assured_date else "",
+                service.due_date.isoformat() if service.due_date else "",
+                str(service.unreachable_count),
+                timezone.localtime(last.verified_at).strftime("%Y-%m-%d %H:%M")
+                if last
+                else "",
+                last.get_outcome_display() if last else "",
+                _("yes") if service.flagged else "",
+            ]
+            writer.writerow([guard_cell(cell) for cell in cells])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="verification-calls-{today.isoformat()}.csv"'
+    )
+    return response
+
+
+def _phone_text(phone: Phone) -> str:
+    return f"{phone.number} x{phone.extension}" if phone.extension else phone.number
 
 
 def _uuid(value: str) -> uuid.UUID:

@@ -30,6 +30,7 @@ class RequestStatus(models.TextChoices):
 class RequestSource(models.TextChoices):
     PUBLIC = "public", _("Public report")
     EDITOR = "editor", _("Organization editor")
+    VERIFICATION = "calls", _("Verification calls")
 
 
 class ChangeRequestQuerySet(models.QuerySet):

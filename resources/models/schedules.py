@@ -279,7 +279,10 @@ class Closure(HSDSModel):
 def closures_by_service(service_ids) -> dict:
     """Return {service id: [Closure]} for these services, in one query."""
     closures: dict = {}
-    for closure in Closure.objects.filter(service_id__in=list(service_ids)):
+    service_ids = list(service_ids)
+    if not service_ids:
+        return closures
+    for closure in Closure.objects.filter(service_id__in=service_ids):
         closures.setdefault(closure.service_id, []).append(closure)
     return closures
 

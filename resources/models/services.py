@@ -8,6 +8,8 @@ from django.db import connections, models
 from django.db.models import (
     Case,
     CharField,
+    Count,
+    DateTimeField,
     Exists,
     F,
     FloatField,
@@ -90,6 +92,18 @@ class VerificationState(models.TextChoices):
     CURRENT = "current", _("Up to date")
 
 
+def _last_closure_day() -> Subquery:
+    """The last day of the service's latest closure: pages look closures up
+    only for services that have one not over (`opening.attach_opening`)."""
+    from .schedules import Closure
+
+    return Subquery(
+        Closure.objects.filter(service=OuterRef("pk"))
+        .order_by("-last_day")
+        .values("last_day")[:1]
+    )
+
+
 def _attributes_prefetch() -> Prefetch:
     """`service.tags`: its categories and access terms, as a list, by name.
 
@@ -152,6 +166,7 @@ class ServiceQuerySet(models.QuerySet):
             .annotate(
                 phone_number=Subquery(call.values("number")[:1]),
                 text_number=Subquery(text.values("number")[:1]),
+                last_closure_day=_last_closure_day(),
             )
             .prefetch_related(
                 _attributes_prefetch(),
@@ -168,22 +183,26 @@ class ServiceQuerySet(models.QuerySet):
         """Fetch everything a service's own page shows, in a fixed number of queries."""
         from .locations import ServiceAtLocation
 
-        return self.select_related("organization").prefetch_related(
-            _attributes_prefetch(),
-            "phones",
-            "languages",
-            "cost_options",
-            "required_documents",
-            Prefetch(
-                "service_at_locations",
-                queryset=ServiceAtLocation.objects.select_related(
-                    "location"
-                ).prefetch_related(
-                    "location__addresses",
-                    "location__accessibility",
-                    "location__phones",
+        return (
+            self.select_related("organization")
+            .annotate(last_closure_day=_last_closure_day())
+            .prefetch_related(
+                _attributes_prefetch(),
+                "phones",
+                "languages",
+                "cost_options",
+                "required_documents",
+                Prefetch(
+                    "service_at_locations",
+                    queryset=ServiceAtLocation.objects.select_related(
+                        "location"
+                    ).prefetch_related(
+                        "location__addresses",
+                        "location__accessibility",
+                        "location__phones",
+                    ),
                 ),
-            ),
+            )
         )
 
     def with_terms(self, terms) -> "ServiceQuerySet":
@@ -222,6 +241,41 @@ class ServiceQuerySet(models.QuerySet):
     def never_verified(self) -> "ServiceQuerySet":
         """Return services nobody has confirmed yet (no assured date)."""
         return self.filter(assured_date__isnull=True)
+
+    def with_unreachable_count(self) -> "ServiceQuerySet":
+        """Annotate `unreachable_count`: "could not reach" calls in a row.
+
+        Counts the verifications that could not reach the provider since the
+        last one that confirmed or updated the listing (or ever, if none did).
+        """
+        from .verification import Verification
+
+        assured = (
+            Verification.objects.filter(
+                service=OuterRef("pk"), outcome__in=Verification.ASSURING
+            )
+            .order_by("-verified_at")
+            .values("verified_at")[:1]
+        )
+        since = Coalesce(
+            OuterRef("last_assured_at"),
+            Value(datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)),
+            output_field=DateTimeField(),
+        )
+        missed = (
+            Verification.objects.filter(
+                service=OuterRef("pk"),
+                outcome=Verification.Outcome.UNREACHABLE,
+                verified_at__gt=since,
+            )
+            .order_by()
+            .values("service")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(last_assured_at=Subquery(assured)).annotate(
+            unreachable_count=Coalesce(Subquery(missed), Value(0))
+        )
 
     def with_verification_months(self) -> "ServiceQuerySet":
         """Annotate `verification_months`: the policy's interval for each service.
