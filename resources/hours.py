@@ -290,7 +290,9 @@ def without_closures(rule: Rule, closures: Iterable[Closure]) -> list[Rule]:
     start = first
     for a, b in spans:
         if start is None or start < a:
-            pieces.append(dataclasses.replace(base, valid_from=start, valid_to=a - ONE_DAY))
+            pieces.append(
+                dataclasses.replace(base, valid_from=start, valid_to=a - ONE_DAY)
+            )
         start = b + ONE_DAY
     if last is None or start <= last:
         pieces.append(dataclasses.replace(base, valid_from=start, valid_to=last))

@@ -1,4 +1,4 @@
-"""Holiday closures, special hours and "closed until": they close, then end by themselves."""
+"""Holiday closures, special hours and "closed until", which end by themselves."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -226,7 +226,9 @@ def test_a_wrong_closure_is_an_error_on_its_field_and_saves_nothing(
 
     assert response.status_code == 200
     formset = next(
-        f for f in response.context["inline_admin_formsets"] if f.formset.prefix == "closures"
+        f
+        for f in response.context["inline_admin_formsets"]
+        if f.formset.prefix == "closures"
     ).formset
     assert message in " ".join(formset.forms[0].errors[field])
     assert not Closure.objects.exists()

@@ -32,7 +32,9 @@ def call(service, outcome, days_ago: int, user=None):
 
 def row_of(response, service) -> Service:
     return next(
-        row for section in response.context["sections"] for row in section["rows"]
+        row
+        for section in response.context["sections"]
+        for row in section["rows"]
         if row.pk == service.pk
     )
 
@@ -72,9 +74,7 @@ def test_a_service_without_phones_offers_its_organizations(caseworker_client, db
 
     response = caseworker_client.get(URL)
 
-    assert [p.number for p in row_of(response, service).call_phones] == [
-        "860-555-0142"
-    ]
+    assert [p.number for p in row_of(response, service).call_phones] == ["860-555-0142"]
 
 
 def test_could_not_reach_counts_only_since_the_last_confirmation(
@@ -121,7 +121,9 @@ def test_filter_by_due_window_and_sort_by_missed_calls(caseworker_client, db):
     today = timezone.localdate()
     quiet = make_service(name="Quiet line", assured_date=None)
     busy = make_service(name="Busy line", assured_date=None)
-    overdue = make_service(name="Long ago", assured_date=today.replace(year=today.year - 2))
+    overdue = make_service(
+        name="Long ago", assured_date=today.replace(year=today.year - 2)
+    )
     call(quiet, UNREACHABLE, 1)
 
     never = caseworker_client.get(URL, {"due": "never", "sort": "unreachable"})

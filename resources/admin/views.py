@@ -173,9 +173,9 @@ def _call_list(services, state: str, order, policy) -> list[Service]:
             Prefetch("phones", queryset=Phone.objects.order_by("-main", "number")),
             Prefetch(
                 "organization__phones",
-                queryset=Phone.objects.filter(
-                    service=None, location=None
-                ).order_by("-main", "number"),
+                queryset=Phone.objects.filter(service=None, location=None).order_by(
+                    "-main", "number"
+                ),
             ),
             Prefetch(
                 "verifications",
@@ -186,9 +186,7 @@ def _call_list(services, state: str, order, policy) -> list[Service]:
         .order_by(*order)[:LIST_LIMIT]
     )
     for row in rows:
-        row.call_phones = list(row.phones.all()) or list(
-            row.organization.phones.all()
-        )
+        row.call_phones = list(row.phones.all()) or list(row.organization.phones.all())
         row.due_date = (
             policy.due_date(row.assured_date, row.verification_months)
             if row.assured_date
@@ -228,9 +226,7 @@ def verification_dashboard(request):
         order = SORTS[sort][1] or order
         rows = _call_list(services, state, order, policy)
         count = services.filter(verification_state=state).count()
-        sections.append(
-            {"state": state, "title": title, "rows": rows, "count": count}
-        )
+        sections.append({"state": state, "title": title, "rows": rows, "count": count})
 
     output = request.GET.get("format")
     if output == "csv":
