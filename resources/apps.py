@@ -10,11 +10,12 @@ class ResourcesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete
 
-        from . import derived, freshness, search
+        from . import derived, freshness, history, search
         from .models import ChangeRequest
         from .services import change_request_forget_contact
 
         derived.connect()
+        history.connect()
         freshness.connect()
         search.connect()
         post_delete.connect(

@@ -1,19 +1,61 @@
-"""Records' change history as HSDS `metadata` rows, for other systems to read.
+"""Records' change history: through what each change came, and HSDS `metadata` rows.
 
 django-simple-history keeps every version of every record, with who and
-when. HSDS describes provenance as flat rows: one per created or deleted
+when; each version also says through what it came (`Channel`): the code
+that changes records runs inside `through(channel)`, and a change made
+in an admin page otherwise counts as "admin".
+
+HSDS describes provenance as flat rows: one per created or deleted
 record, and one per changed field. Row ids derive from the history entry
 (UUID 5), so exporting twice gives the same rows.
 """
 
+import contextlib
 import csv
 import io
 import uuid
 from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 
 from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
 from .hsds.mapping import datestamp, guard_cell
+from .models.base import Channel
+
+_channel: ContextVar[str] = ContextVar("history_channel", default="")
+
+
+@contextlib.contextmanager
+def through(channel: Channel):
+    """Mark the history entries written inside as coming through `channel`."""
+    token = _channel.set(channel)
+    try:
+        yield
+    finally:
+        _channel.reset(token)
+
+
+def current_channel() -> str:
+    """Return the channel of changes made now: set, else "admin" in the admin."""
+    if channel := _channel.get():
+        return channel
+    request = getattr(HistoricalRecords.context, "request", None)
+    if request is not None and request.path.startswith(reverse("admin:index")):
+        return Channel.ADMIN
+    return ""
+
+
+def _stamp_channel(sender, history_instance, **kwargs) -> None:
+    if not history_instance.history_channel:
+        history_instance.history_channel = current_channel()
+
+
+def connect() -> None:
+    pre_create_historical_record.connect(_stamp_channel, dispatch_uid="channel")
+
 
 COLUMNS = (
     "id",

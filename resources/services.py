@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import changes, hours, search, taxonomies
+from .history import through
 from .models import (
     Attribute,
     ChangeRequest,
@@ -28,6 +29,7 @@ from .models import (
     Verification,
     ZeroResultSearch,
 )
+from .models.base import Channel
 from .models.corrections import Problem, RequestSource, RequestStatus
 from .models.reports import retained_since
 from .models.schedules import closures_by_service, hours_by_service, zones_by_service
@@ -109,6 +111,7 @@ def opening_windows_rebuild(*, service_ids: Iterable) -> int:
 
 
 @transaction.atomic
+@through(Channel.VERIFICATION)
 def service_verify(
     *,
     service: Service,
@@ -257,6 +260,7 @@ def change_request_forget_contact(pk) -> int:
 
 
 @transaction.atomic
+@through(Channel.QUEUE)
 def change_request_accept(
     *,
     change_request: ChangeRequest,
@@ -412,6 +416,7 @@ def _move_attributes(keep, merge, *, entity: str, user, reason: str) -> None:
             _save(attribute, user=user, reason=reason)
 
 
+@through(Channel.MERGE)
 def _merge(keep, merge, *, user, entity: str):
     if keep.pk == merge.pk:
         raise ValidationError(_("Choose two different records to merge."))

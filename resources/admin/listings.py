@@ -1,5 +1,7 @@
 """The caseworkers' admin: every HSDS model, with history and revert."""
 
+import uuid
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -52,6 +54,8 @@ from ..models.verification import VerificationOutcome
 from ..policy import verification_policy
 from ..roles import is_organization_editor
 from ..services import service_set_terms, service_verify
+from ..timeline import LIMIT as TIMELINE_LIMIT
+from ..timeline import service_timeline
 from .editors import EditorScopedAdmin
 from .forms import BulkVerifyForm, ClosureForm, ScheduleForm, VerifyForm
 from .search import ListingSearchMixin
@@ -491,6 +495,21 @@ class ServiceAdmin(EditorScopedAdmin, ListingSearchMixin, HistoryAdmin):
         super().save_related(request, form, formsets, change)
         if not self.is_editor(request):
             form.save_terms(form.instance)
+
+    # History: the listing's whole story ---------------------------------------
+
+    object_history_template = "admin/resources/service/timeline.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        """One timeline of the service and everything its page shows."""
+        try:
+            pk = uuid.UUID(unquote(object_id))
+        except ValueError:
+            raise Http404 from None
+        # A deleted service's story is still in the history tables.
+        service = self.get_object(request, str(pk)) or Service(pk=pk)
+        context = {"timeline": service_timeline(service), "limit": TIMELINE_LIMIT}
+        return super().history_view(request, str(pk), context | (extra_context or {}))
 
     # Verification ------------------------------------------------------------
 

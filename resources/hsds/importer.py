@@ -54,10 +54,15 @@ from django.utils.translation import gettext_noop
 
 from ..derived import mark_stale, rebuild
 from ..freshness import touch
+from ..history import through
+from ..models.base import Channel
 from . import mapping
 from .sources import Record, SourceError, open_source
 
 BATCH_SIZE = 1000
+# Written on the history entries of imported rows (created in bulk, without
+# the signal that stamps a channel).
+THROUGH_IMPORT = {"history_channel": Channel.IMPORT}
 REFRESH_BATCH = 500
 logger = logging.getLogger(__name__)
 MAX_ISSUES = 10_000
@@ -305,6 +310,7 @@ class _Importer:
 
     # The two passes ------------------------------------------------------------
 
+    @through(Channel.IMPORT)
     def run(self, *, dry_run: bool) -> None:
         for problem in self.source.header_problems():
             level = ERROR if problem.fatal else NOTE
@@ -791,7 +797,10 @@ class _Importer:
             if history is not None:
                 if created:
                     history.bulk_history_create(
-                        created, default_user=self.user, default_change_reason=reason
+                        created,
+                        default_user=self.user,
+                        default_change_reason=reason,
+                        custom_historical_attrs=THROUGH_IMPORT,
                     )
                 if updated:
                     history.bulk_history_create(
@@ -799,6 +808,7 @@ class _Importer:
                         update=True,
                         default_user=self.user,
                         default_change_reason=reason,
+                        custom_historical_attrs=THROUGH_IMPORT,
                     )
             self.models["metadata"].objects.bulk_create(log, batch_size=self.batch_size)
 

@@ -4,6 +4,8 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class HSDSModel(models.Model):
@@ -13,6 +15,32 @@ class HSDSModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Channel(models.TextChoices):
+    """Through what a change came: set on each history entry."""
+
+    ADMIN = "admin", _("admin")
+    QUEUE = "queue", _("corrections queue")
+    IMPORT = "import", _("import")
+    VERIFICATION = "verification", _("verification")
+    MERGE = "merge", _("merge")
+
+
+class ChannelledHistory(models.Model):
+    """The history entry's extra column: which way the change came in."""
+
+    history_channel = models.CharField(
+        _("through"), max_length=12, choices=Channel, blank=True, default=""
+    )
+
+    class Meta:
+        abstract = True
+
+
+def tracked_history(**options) -> HistoricalRecords:
+    """Keep every version of a model, with who, when and through what."""
+    return HistoricalRecords(bases=[ChannelledHistory], **options)
 
 
 def choices_constraint(

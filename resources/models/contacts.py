@@ -4,9 +4,13 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from .base import HSDSModel, choices_constraint, required_text_constraint
+from .base import (
+    HSDSModel,
+    choices_constraint,
+    required_text_constraint,
+    tracked_history,
+)
 
 
 def _optional(model: str, related_name: str) -> models.ForeignKey:
@@ -29,7 +33,7 @@ class Contact(HSDSModel):
     department = models.CharField(max_length=255, blank=True, default="")
     email = models.EmailField(blank=True, default="")
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     def __str__(self):
         return self.name or self.email or str(self.pk)
@@ -74,7 +78,7 @@ class Phone(HSDSModel):
         ),
     )
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         constraints = [
@@ -119,7 +123,7 @@ class Language(HSDSModel):
     )
     note = models.TextField(blank=True, default="")
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         constraints = [

@@ -4,9 +4,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from .base import HSDSModel, choices_constraint, required_text_constraint
+from .base import (
+    HSDSModel,
+    choices_constraint,
+    required_text_constraint,
+    tracked_history,
+)
 
 
 class Problem(models.TextChoices):
@@ -117,7 +121,7 @@ class ChangeRequest(HSDSModel):
     )
 
     objects = ChangeRequestQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         ordering = ["-created_at"]

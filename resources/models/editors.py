@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from .base import tracked_history
 
 
 class OrganizationMembership(models.Model):
@@ -23,7 +24,7 @@ class OrganizationMembership(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         verbose_name = _("organization editor")

@@ -8,9 +8,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from .base import HSDSModel, choices_constraint, required_text_constraint
+from .base import (
+    HSDSModel,
+    choices_constraint,
+    required_text_constraint,
+    tracked_history,
+)
 
 
 def validate_time_zone(value: str) -> None:
@@ -80,7 +84,7 @@ class Location(HSDSModel):
         ),
     )
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         ordering = ["name"]
@@ -135,7 +139,7 @@ class Address(HSDSModel):
         max_length=10, choices=LocationType, default=LocationType.PHYSICAL
     )
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         verbose_name_plural = "addresses"
@@ -173,7 +177,7 @@ class Accessibility(HSDSModel):
     details = models.TextField(blank=True, default="")
     url = models.URLField(max_length=500, blank=True, default="")
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         verbose_name_plural = "accessibility"
@@ -195,7 +199,7 @@ class ServiceAtLocation(HSDSModel):
     )
     description = models.TextField(blank=True, default="")
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         verbose_name = "service at location"

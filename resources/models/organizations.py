@@ -3,9 +3,8 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from .base import HSDSModel, required_text_constraint
+from .base import HSDSModel, required_text_constraint, tracked_history
 
 
 class Organization(HSDSModel):
@@ -30,7 +29,7 @@ class Organization(HSDSModel):
         related_name="child_organizations",
     )
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         ordering = ["name"]
@@ -58,7 +57,7 @@ class OrganizationIdentifier(HSDSModel):
     identifier_type = models.CharField(max_length=100)
     identifier = models.CharField(max_length=255)
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         constraints = [
@@ -82,7 +81,7 @@ class Program(HSDSModel):
     alternate_name = models.CharField(max_length=255, blank=True, default="")
     description = models.TextField()
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         ordering = ["name"]
@@ -112,7 +111,7 @@ class Funding(HSDSModel):
     )
     source = models.TextField(blank=True, default="")
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     def __str__(self):
         return self.source[:60]
@@ -138,7 +137,7 @@ class Url(HSDSModel):
         related_name="additional_urls",
     )
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         constraints = [required_text_constraint("url", "url")]

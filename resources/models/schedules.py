@@ -4,9 +4,8 @@ from django.core.validators import RegexValidator
 from django.db import connections, models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from .base import HSDSModel, choices_constraint
+from .base import HSDSModel, choices_constraint, tracked_history
 
 
 def _ordinals() -> dict:
@@ -157,7 +156,7 @@ class Schedule(HSDSModel):
     attending_type = models.CharField(max_length=255, blank=True, default="")
     notes = models.TextField(blank=True, default="")
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         constraints = [
@@ -240,7 +239,7 @@ class Closure(HSDSModel):
         help_text=_("Shown on the listing, such as “Closed for the holidays”."),
     )
 
-    history = HistoricalRecords()
+    history = tracked_history()
     objects = ClosureQuerySet.as_manager()
 
     class Meta:

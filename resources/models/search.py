@@ -16,9 +16,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.db.models.lookups import Lookup
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from .base import required_text_constraint
+from .base import required_text_constraint, tracked_history
 
 
 class _PlainIndexElsewhere:
@@ -179,7 +178,7 @@ class SynonymGroup(models.Model):
         ),
     )
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         verbose_name = _("synonym group")
@@ -231,7 +230,7 @@ class ConceptAlias(models.Model):
         default=AliasLanguage.ENGLISH,
     )
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         verbose_name = _("concept alias")

@@ -39,7 +39,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from .. import areas, geo, hours
 from .base import (
@@ -47,6 +46,7 @@ from .base import (
     PostgresPartialIndex,
     choices_constraint,
     required_text_constraint,
+    tracked_history,
 )
 
 
@@ -562,7 +562,7 @@ class Service(HSDSModel):
     )
 
     objects = ServiceQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         ordering = ["name"]
@@ -681,7 +681,7 @@ class CostOption(HSDSModel):
     amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     amount_description = models.TextField(blank=True, default="")
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     def __str__(self):
         return self.option or self.amount_description[:60]
@@ -694,7 +694,7 @@ class RequiredDocument(HSDSModel):
     document = models.TextField(blank=True, default="")
     uri = models.URLField(max_length=500, blank=True, default="")
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     def __str__(self):
         return self.document
@@ -721,7 +721,7 @@ class ServiceArea(HSDSModel):
     extent_type = models.CharField(max_length=50, blank=True, default="")
     uri = models.CharField(max_length=500, blank=True, default="")
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     def __str__(self):
         return self.name
@@ -830,7 +830,7 @@ class Unit(HSDSModel):
     identifier = models.CharField(max_length=100, blank=True, default="")
     uri = models.URLField(max_length=500, blank=True, default="")
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         constraints = [required_text_constraint("unit", "name")]
@@ -851,7 +851,7 @@ class ServiceCapacity(HSDSModel):
     description = models.TextField(blank=True, default="")
     updated = models.DateTimeField()
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         verbose_name_plural = "service capacities"

@@ -11,9 +11,8 @@ from django.db.models.sql.where import AND, WhereNode
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from .base import HSDSModel, required_text_constraint
+from .base import HSDSModel, required_text_constraint, tracked_history
 
 
 class Taxonomy(HSDSModel):
@@ -22,7 +21,7 @@ class Taxonomy(HSDSModel):
     uri = models.URLField(max_length=500, blank=True, default="")
     version = models.CharField(max_length=50, blank=True, default="")
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         verbose_name_plural = "taxonomies"
@@ -80,7 +79,7 @@ class TaxonomyTerm(HSDSModel):
     term_uri = models.URLField(max_length=500, blank=True, default="")
 
     objects = TermQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         ordering = ["name"]
@@ -234,7 +233,7 @@ class Attribute(HSDSModel):
     )
 
     objects = AttributeQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["service", "organization", "location"])
+    history = tracked_history(excluded_fields=["service", "organization", "location"])
 
     class Meta:
         constraints = [required_text_constraint("attribute", "link_entity")]
@@ -279,7 +278,7 @@ class TermMapping(models.Model):
         verbose_name=_("shown as"),
     )
 
-    history = HistoricalRecords()
+    history = tracked_history()
 
     class Meta:
         verbose_name = _("crosswalk entry")
