@@ -13,6 +13,7 @@ import datetime as dt
 import segno
 from django.conf import settings
 from django.contrib import admin
+from django.db import models
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseRedirect
 from django.shortcuts import resolve_url
@@ -129,12 +130,61 @@ class DirectoryAdminSite(admin.AdminSite):
             context["open_change_requests"] = ChangeRequest.objects.open().count()
         return context
 
+    # The records caseworkers open every day, first on the home page; the
+    # other HSDS tables are folded under "All HSDS tables".
+    LISTINGS = ("organization", "service", "location")
+
     def index(self, request, extra_context=None):
         from .hsds.admin_views import is_directory_administrator
 
-        # The data exchange links show to those the pages will let in.
-        extra = {"can_exchange_hsds": is_directory_administrator(request.user)}
+        extra = {
+            # The data exchange links show to those the pages will let in.
+            "can_exchange_hsds": is_directory_administrator(request.user),
+            "today": self.todays_work(request),
+        }
         return super().index(request, extra | (extra_context or {}))
+
+    def todays_work(self, request) -> dict:
+        """Count what waits for this user: verifications, drafts, imports."""
+        from .models import Job, Service
+        from .models.services import VerificationState
+
+        user = request.user
+        if is_organization_editor(user):
+            return {}
+        work: dict = {}
+        if user.has_perm("resources.verify_service"):
+            states = dict(
+                Service.objects.filter(status__in=Service.VISIBLE_STATUSES)
+                .with_verification_state()
+                .exclude(verification_state=VerificationState.CURRENT)
+                .values_list("verification_state")
+                .annotate(n=models.Count("pk"))
+                .order_by()
+            )
+            work["overdue"] = states.get(VerificationState.OVERDUE, 0)
+            work["due"] = states.get(VerificationState.DUE, 0)
+            work["never"] = states.get(VerificationState.NEVER, 0)
+        if user.has_perm("resources.change_service"):
+            work["drafts"] = Service.objects.filter(
+                publication_status=Service.Publication.DRAFT
+            ).count()
+        if user.has_perm("resources.view_job"):
+            work["imports"] = list(
+                Job.objects.filter(kind=Job.Kind.IMPORT).order_by("-created_at")[:3]
+            )
+        return work
+
+    def get_app_list(self, request, app_label=None):
+        """The apps, with the directory's listings marked for the home page."""
+        app_list = super().get_app_list(request, app_label)
+        for app in app_list:
+            for model in app["models"]:
+                model["is_listing"] = (
+                    app["app_label"] == "resources"
+                    and model["object_name"].lower() in self.LISTINGS
+                )
+        return app_list
 
     def two_factor_view(self, request):
         """Ask for the second factor; set one up on the first sign-in."""
