@@ -13,8 +13,8 @@ import datetime as dt
 import segno
 from django.conf import settings
 from django.contrib import admin
-from django.db import models
 from django.contrib.auth.views import redirect_to_login
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.template.response import TemplateResponse
