@@ -170,7 +170,7 @@ class ScheduleInline(TabularInline):
 class ClosureInline(TabularInline):
     model = Closure
     form = ClosureForm
-    extra = 0
+    extra = 1  # a blank row to fill in, even without JavaScript
     verbose_name = _("closure or special hours")
     verbose_name_plural = _(
         "Closures and special hours (holidays, “closed until”): they end by themselves"
