@@ -12,6 +12,7 @@ from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
@@ -347,6 +348,32 @@ class ServiceDetailView(DetailView):
             ),
             **kwargs,
         )
+
+
+class ServicePreviewView(ServiceDetailView):
+    """Any listing's public page and card, draft or not: for staff, never cached.
+
+    Reached only through the admin (`ServiceAdmin.preview_view`), which
+    checks who may see the listing.
+    """
+
+    preview_note = ""
+
+    def get_queryset(self):
+        return Service.objects.for_detail()
+
+    def get_context_data(self, **kwargs):
+        card = Service.objects.for_listing().get(pk=self.object.pk)
+        attach_opening([card], timezone.now())
+        return super().get_context_data(
+            preview={"card": card, "note": self.preview_note}, **kwargs
+        )
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex"
+        return response
 
 
 class OrganizationDetailView(DetailView):

@@ -56,6 +56,7 @@ from ..roles import is_organization_editor
 from ..services import service_set_terms, service_verify
 from ..timeline import LIMIT as TIMELINE_LIMIT
 from ..timeline import service_timeline
+from ..views import ServicePreviewView
 from .editors import EditorScopedAdmin
 from .forms import BulkVerifyForm, ClosureForm, ScheduleForm, VerifyForm
 from .search import ListingSearchMixin
@@ -529,8 +530,20 @@ class ServiceAdmin(EditorScopedAdmin, ListingSearchMixin, HistoryAdmin):
                 "<path:object_id>/verify/",
                 self.admin_site.admin_view(self.verify_view),
                 name="resources_service_verify",
-            )
+            ),
+            path(
+                "<path:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="resources_service_preview",
+            ),
         ] + super().get_urls()
+
+    def preview_view(self, request, object_id):
+        """The listing's public card and page as they stand, published or not."""
+        service = self.get_object(request, unquote(object_id))
+        if service is None or not self.has_view_permission(request, service):
+            raise Http404
+        return ServicePreviewView.as_view()(request, pk=service.pk)
 
     def verify_view(self, request, object_id):
         """Show the listing as it stands, with the form that logs a verification."""

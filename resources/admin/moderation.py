@@ -6,6 +6,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -20,6 +21,7 @@ from ..models import (
     AliasLanguage,
     ChangeRequest,
     OrganizationMembership,
+    Service,
     SynonymGroup,
     TaxonomyTerm,
     Verification,
@@ -36,6 +38,7 @@ from ..services import (
     zero_result_search_make_alias,
     zero_result_search_make_synonyms,
 )
+from ..views import ServicePreviewView
 from .forms import AcceptForm, DuplicateForm, RejectForm
 from .listings import HistoryAdmin
 from .widgets import TabularInline
@@ -203,7 +206,12 @@ class ChangeRequestAdmin(HistoryAdmin):
                 "<path:object_id>/decide/<str:decision>/",
                 self.admin_site.admin_view(self.decide_view),
                 name="resources_changerequest_decide",
-            )
+            ),
+            path(
+                "<path:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="resources_changerequest_preview",
+            ),
         ] + super().get_urls()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -213,8 +221,46 @@ class ChangeRequestAdmin(HistoryAdmin):
             "decisions": [(name, label) for name, (_form, label) in DECISIONS.items()],
             "can_review": self.has_review_permission(request),
             "listing_url": _url(listing) if listing else "",
+            "can_preview": bool(
+                change_request
+                and change_request.is_open
+                and change_request.proposed_changes
+                and _previewed_service(change_request)
+            ),
         }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def preview_view(self, request, object_id):
+        """The listing's public page as it would read with the proposed changes.
+
+        The changes are applied inside a transaction that is rolled back once
+        the page is rendered: nothing is saved, no history is written.
+        """
+        change_request = self.get_object(request, unquote(object_id))
+        service = change_request and _previewed_service(change_request)
+        if not service or not self.has_view_permission(request, change_request):
+            raise Http404
+        back = reverse("admin:resources_changerequest_change", args=[change_request.pk])
+        view = ServicePreviewView.as_view(
+            preview_note=_("With the changes this request proposes, not yet accepted.")
+        )
+        with transaction.atomic():
+            try:
+                for operation in change_request.proposed_changes:
+                    changes.apply_operation(operation, user=request.user, reason="")
+            except ValidationError as error:
+                transaction.set_rollback(True)
+                self.message_user(
+                    request,
+                    _("The proposed changes cannot be shown: %(error)s")
+                    % {"error": " ".join(error.messages)},
+                    messages.ERROR,
+                )
+                return HttpResponseRedirect(back)
+            response = view(request, pk=service.pk)
+            response.render()
+            transaction.set_rollback(True)
+        return response
 
     # Actions, each with a page that asks what the decision needs ---------------
 
@@ -591,3 +637,17 @@ class ZeroResultSearchAdmin(admin.ModelAdmin):
             user=request.user,
         )
         return gettext("Synonym group saved: %(members)s") % {"members": group.members}
+
+
+def _previewed_service(change_request: ChangeRequest):
+    """The service whose page shows the request's listing: its own, or the first
+    service at its location."""
+    if change_request.service_id:
+        return change_request.service
+    return (
+        Service.objects.filter(
+            service_at_locations__location_id=change_request.location_id
+        )
+        .order_by("name")
+        .first()
+    )
