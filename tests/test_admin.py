@@ -553,3 +553,20 @@ def test_an_action_on_ids_that_are_not_ids_is_a_message(caseworker_client, one_o
             {"action": "export_history", "_selected_action": ["'; drop", "x"]},
         )
         assert response.status_code == 302, model
+
+
+def test_no_admin_form_has_two_fields_with_the_same_label(rf, db):
+    """ "Fees description" and "Fees URL", never two "Fees:"."""
+    from django.contrib import admin
+    from django.contrib.auth.models import User
+
+    request = rf.get("/")
+    request.user = User(username="root", is_superuser=True, is_staff=True)
+    for model, model_admin in admin.site._registry.items():
+        form = model_admin.get_form(request, None)()
+        labels = [
+            str(field.label or name).strip().lower()
+            for name, field in form.fields.items()
+        ]
+        repeated = {label for label in labels if labels.count(label) > 1}
+        assert not repeated, (model, repeated)
