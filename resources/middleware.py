@@ -211,3 +211,56 @@ class PublicApiCorsMiddleware:
         if request.method in ("GET", "HEAD", "OPTIONS"):
             response.headers["Access-Control-Allow-Origin"] = "*"
         return response
+
+
+class PreferredLanguageMiddleware:
+    """Send a first visit to the home page to the visitor's language: no cookie.
+
+    Only `/`, and only when the visit did not come from this site: typed,
+    bookmarked or followed from elsewhere (`Sec-Fetch-Site: none` or
+    `cross-site`). A click on "English" from a Spanish page is same-origin
+    and stays in English, with nothing remembered. A browser that does not
+    say where the visit came from (and a search engine) gets the page it
+    asked for; both languages' pages name each other (`hreflang`).
+    """
+
+    ARRIVALS = ("none", "cross-site")
+    VARY = ("Accept-Language", "Sec-Fetch-Site")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.http import HttpResponseRedirect
+        from django.urls import reverse
+        from django.utils import translation
+        from django.utils.cache import patch_vary_headers
+
+        if request.path_info != "/":
+            return self.get_response(request)
+        code = preferred_language(request.headers.get("Accept-Language", ""))
+        if (
+            request.method in ("GET", "HEAD")
+            and request.headers.get("Sec-Fetch-Site") in self.ARRIVALS
+            and code not in (None, settings.LANGUAGE_CODE)
+        ):
+            with translation.override(code):
+                home = reverse("resources:home")
+            query = request.META.get("QUERY_STRING", "")
+            response = HttpResponseRedirect(home + (f"?{query}" if query else ""))
+        else:
+            response = self.get_response(request)
+        patch_vary_headers(response, self.VARY)
+        return response
+
+
+def preferred_language(header: str) -> str | None:
+    """Return the site language the `Accept-Language` header prefers, if any."""
+    from django.utils.translation.trans_real import parse_accept_lang_header
+
+    supported = {code for code, _name in settings.LANGUAGES}
+    for tag, quality in parse_accept_lang_header(header):
+        base = tag.split("-")[0]
+        if base in supported and quality > 0:
+            return base
+    return None

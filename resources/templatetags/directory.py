@@ -29,6 +29,21 @@ def other_language(context) -> dict:
     }
 
 
+@register.simple_tag(takes_context=True)
+def language_alternates(context) -> list[tuple[str, str]]:
+    """Return (language, absolute URL) of this page in every site language."""
+    from django.conf import settings
+
+    request = context["request"]
+    path = request.get_full_path()
+    alternates = [
+        (code, request.build_absolute_uri(translate_url(path, code)))
+        for code, _name in settings.LANGUAGES
+    ]
+    default = dict(alternates)[settings.LANGUAGE_CODE]
+    return [*alternates, ("x-default", default)]
+
+
 def _list_and(context, service) -> str:
     """Return the visitor's client list with `service` added, as ids."""
     current = [pk for pk in context.get("client_list", "").split(",") if pk]
