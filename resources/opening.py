@@ -150,9 +150,7 @@ def closure_lines(service: Service) -> list[str]:
     """Return lines such as "Closed December 24–26 · For the holidays"."""
     lines = []
     for closure in service.upcoming_closures:
-        days = _month_day(closure.first_day)
-        if closure.last_day != closure.first_day:
-            days += "–" + _month_day(closure.last_day)
+        days = _day_span(closure.first_day, closure.last_day)
         if closure.special:
             line = _("%(days)s: open %(hours)s only") % {
                 "days": days,
@@ -164,8 +162,19 @@ def closure_lines(service: Service) -> list[str]:
     return lines
 
 
-def _month_day(day: dt.date) -> str:
-    return formats.date_format(day, "MONTH_DAY_FORMAT")
+def _day_span(first: dt.date, last: dt.date) -> str:
+    """Word a span of days: "December 24", "December 24–26", "Dec 31–Jan 2"."""
+    if first == last:
+        return formats.date_format(first, "MONTH_DAY_FORMAT")
+    if (first.year, first.month) == (last.year, last.month):
+        return _("%(month)s %(first)s–%(last)s") % {
+            "month": formats.date_format(first, "F"),
+            "first": first.day,
+            "last": last.day,
+        }
+    return "–".join(
+        formats.date_format(day, "MONTH_DAY_FORMAT") for day in (first, last)
+    )
 
 
 def _windows(windows) -> str:

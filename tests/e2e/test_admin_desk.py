@@ -85,8 +85,13 @@ def test_an_hours_change_shows_in_the_listings_history(staff_visit):
     assert session.axe_violations() == []
 
 
-def test_a_holiday_closure_typed_without_javascript(staff_visit):
-    service = Service.objects.filter(schedules__isnull=False).order_by("name").first()
+def test_a_holiday_closure_typed_without_javascript(staff_visit, visit):
+    service = (
+        Service.objects.published()
+        .filter(schedules__isnull=False)
+        .order_by("name")
+        .first()
+    )
     session = staff_visit(javascript=False)
     page = session.page
     session.open(f"/admin/resources/service/{service.pk}/change/")
@@ -103,6 +108,17 @@ def test_a_holiday_closure_typed_without_javascript(staff_visit):
         dt.date(2026, 12, 26),
     )
     assert fits(page)
+
+    # A person on a phone reads it on the listing, in English and Spanish.
+    for prefix, text in (
+        ("", "Closed December 24–26 · Closed for the holidays"),
+        ("/es", "Cerrado 24–26 de diciembre · Closed for the holidays"),
+    ):
+        phone = visit(width=320, bypass_csp=True)
+        phone.open(f"{prefix}{service.get_absolute_url()}")
+        assert phone.page.locator(".closures").inner_text().strip() == text
+        assert fits(phone.page)
+        assert phone.axe_violations() == []
 
 
 def test_the_call_list_offers_numbers_to_tap_and_prints(staff_visit):
