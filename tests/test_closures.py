@@ -4,6 +4,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given
@@ -232,3 +233,117 @@ def test_a_wrong_closure_is_an_error_on_its_field_and_saves_nothing(
     ).formset
     assert message in " ".join(formset.forms[0].errors[field])
     assert not Closure.objects.exists()
+
+
+# To other systems: HSDS has no closure, so the schedule rows say it ----------
+
+
+def _date(text):
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _exported_rules(rows) -> list[hours.Rule]:
+    return [
+        hours.Rule(
+            opens_at=dt.time.fromisoformat(row["opens_at"][:8]),
+            closes_at=dt.time.fromisoformat(row["closes_at"][:8]),
+            freq=row["freq"],
+            byday=row["byday"],
+            valid_from=_date(row.get("valid_from")),
+            valid_to=_date(row.get("valid_to")),
+        )
+        for row in rows
+    ]
+
+
+@pytest.fixture
+def closed_for_the_holidays(db):
+    today = _today()
+    service = make_service(name="Aster pantry")
+    row = make_schedule(service=service)  # Mon–Fri 9–5
+    Closure.objects.create(
+        service=service,
+        first_day=today + dt.timedelta(days=10),
+        last_day=today + dt.timedelta(days=12),
+        note="Closed for the holidays",
+    )
+    Closure.objects.create(
+        service=service,
+        first_day=today + dt.timedelta(days=20),
+        last_day=today + dt.timedelta(days=20),
+        opens_at=dt.time(10),
+        closes_at=dt.time(14),
+        note="Short day",
+    )
+    Closure.objects.create(  # over: not sent
+        service=service,
+        first_day=today - dt.timedelta(days=30),
+        last_day=today - dt.timedelta(days=25),
+    )
+    return service, row
+
+
+def _says_the_same(rows, service):
+    """The exported rows open exactly when the directory says it is open."""
+    today = _today()
+    ours = hours.with_closures(
+        [hours.Rule.of(s) for s in service.schedules.all()],
+        [hours.Closure.of(c) for c in service.closures.all()],
+    )
+    theirs = _exported_rules(rows)
+    for offset in range(-3, 40):
+        day = today + dt.timedelta(days=offset)
+        for hour in (9, 11, 13, 15):
+            moment = dt.datetime.combine(day, dt.time(hour), tzinfo=NY)
+            assert hours.is_open(theirs, moment, NY) == hours.is_open(
+                ours, moment, NY
+            ), moment
+
+
+def _api_rows(service) -> list[dict]:
+    return Client().get(f"/api/services/{service.pk}").json()["schedules"]
+
+
+def test_the_api_sends_closures_as_hsds_schedule_rows(closed_for_the_holidays):
+    service, row = closed_for_the_holidays
+
+    body = Client().get(f"/api/services/{service.pk}").json()
+    rows = body["schedules"]
+
+    # Before, between and after the two closures; the short day's own row.
+    assert len(rows) == 4
+    assert rows[0]["id"] == str(row.pk)
+    assert len({r["id"] for r in rows}) == 4
+    assert "Short day" in {r.get("description") for r in rows}
+    _says_the_same(rows, service)
+
+
+def test_the_rows_are_valid_hsds(closed_for_the_holidays):
+    from .hsds_schemas import errors
+
+    service, _row = closed_for_the_holidays
+    body = Client().get(f"/api/services/{service.pk}").json()
+
+    assert errors("compiled/service.json", body) == []
+
+
+def test_the_csv_export_sends_the_same_rows(closed_for_the_holidays):
+    from resources.hsds.exporter import table_rows
+    from resources.hsds.mapping import TABLES_BY_NAME
+
+    service, _row = closed_for_the_holidays
+
+    rows = [
+        {key: _text(value) for key, value in exported.items()}
+        for exported in table_rows(TABLES_BY_NAME["schedule"], public=True)
+        if exported["service_id"] == service.pk
+    ]
+
+    assert sorted(r["id"] for r in rows) == sorted(r["id"] for r in _api_rows(service))
+    _says_the_same(rows, service)
+
+
+def _text(value):
+    if value is None or isinstance(value, str):
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)

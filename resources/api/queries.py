@@ -117,6 +117,7 @@ def service_prefetches(prefix: str = "", *, public: bool, links: bool = True) ->
         f"{prefix}additional_urls",
         *_phones(prefix),
         f"{prefix}schedules",
+        f"{prefix}closures",  # they change what the schedules say
         f"{prefix}service_areas",
         f"{prefix}languages",
         *organization_prefetches(f"{prefix}organization__", public=public),

@@ -53,6 +53,7 @@ from ..models import (
     Unit,
     Url,
 )
+from ..models.schedules import hsds_schedules
 from ..opening import service_zone
 
 HSDS_VERSION = "3.1"
@@ -227,6 +228,29 @@ class HoursZoneMixin:
             return super().to_representation(instance)
         finally:
             zones.pop()
+
+
+class ClosedScheduleListSerializer(serializers.ListSerializer):
+    """The schedules of a service (or of one of its links) with its closures.
+
+    Holiday closures and "closed until" are not HSDS records: they reach
+    other systems as HSDS says them (`models.schedules.hsds_schedules`). The
+    service's special hours are written once, with its own schedules.
+    """
+
+    def get_attribute(self, instance):
+        schedules = super().get_attribute(instance).all()
+        service = getattr(instance, "service", instance)
+        today = timezone.localdate()
+        closures = [c for c in service.closures.all() if c.last_day >= today]
+        if not closures:
+            return schedules
+        special = isinstance(instance, Service)
+        return hsds_schedules(schedules, closures, special=special)
+
+
+def closed_schedules() -> ClosedScheduleListSerializer:
+    return ClosedScheduleListSerializer(child=ScheduleSerializer(), read_only=True)
 
 
 class ScheduleSerializer(HSDSSerializer):
@@ -677,7 +701,7 @@ class ServiceAtLocationNestedSerializer(HoursZoneMixin, HSDSSerializer):
     service_areas = ServiceAreaSerializer(many=True, read_only=True)
     contacts = ContactSerializer(many=True, read_only=True)
     phones = PhoneSerializer(many=True, read_only=True)
-    schedules = ScheduleSerializer(many=True, read_only=True)
+    schedules = closed_schedules()
     location = LocationSerializer(read_only=True)
 
     def hours_zone(self, link):
@@ -705,7 +729,7 @@ class ServiceWithoutLinksSerializer(
 
     additional_urls = UrlSerializer(many=True, read_only=True)
     phones = PhoneSerializer(many=True, read_only=True)
-    schedules = ScheduleSerializer(many=True, read_only=True)
+    schedules = closed_schedules()
     service_areas = ServiceAreaSerializer(many=True, read_only=True)
     languages = LanguageSerializer(many=True, read_only=True)
     organization = OrganizationSerializer(read_only=True)

@@ -40,7 +40,17 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from ..api import queries
 from ..api.serializers import MetadataSerializer, ServiceSerializer
-from ..models import Contact, Location, Metadata, Phone, Service
+from ..models import (
+    Closure,
+    Contact,
+    Location,
+    Metadata,
+    Phone,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+)
+from ..models.schedules import hsds_schedules
 from . import mapping
 
 BATCH_SIZE = 200
@@ -155,7 +165,10 @@ def table_rows(table: mapping.Table, *, public: bool):
     extra = []
     if public and table.name == "address":
         extra = ["location__address_visibility"]
-    for values in queryset.values(*attnames, *extra).iterator(chunk_size=ROW_CHUNK):
+    rows = queryset.values(*attnames, *extra).iterator(chunk_size=ROW_CHUNK)
+    if table.name == "schedule":
+        rows = _with_closures(rows, attnames, public=public, today=today)
+    for values in rows:
         row = {column.name: values.get(column.attname) for column in table.columns}
         if zone is not None:
             row.update(mapping.zoned_hours(row, zone(row), today))
@@ -173,6 +186,46 @@ def table_rows(table: mapping.Table, *, public: bool):
         ):
             row.update(address_1="", address_2="", attention="")
         yield row
+
+
+def _with_closures(rows, attnames: list[str], *, public: bool, today):
+    """Schedule rows as HSDS says the services' closures (`hsds_schedules`).
+
+    Rows of a service, or of one of its links, are split around its closed
+    days; the special hours of closures follow, a row each. A location's
+    own rows stay as they are: other services may keep those hours.
+    """
+    closures = Closure.objects.not_over(today)
+    if public:
+        closures = closures.filter(service__in=queries.visible_services())
+    by_service: dict = {}
+    for closure in closures:
+        by_service.setdefault(closure.service_id, []).append(closure)
+    if not by_service:
+        yield from rows
+        return
+    service_of_link = dict(
+        ServiceAtLocation.objects.filter(service_id__in=by_service).values_list(
+            "pk", "service_id"
+        )
+    )
+
+    def values_of(schedule) -> dict:
+        return {name: getattr(schedule, name) for name in attnames}
+
+    for values in rows:
+        service = values.get("service_id") or service_of_link.get(
+            values.get("service_at_location_id")
+        )
+        if service not in by_service:
+            yield values
+            continue
+        schedule = Schedule(**values)
+        for piece in hsds_schedules([schedule], by_service[service], special=False):
+            yield values_of(piece)
+    for service_closures in by_service.values():
+        for special in hsds_schedules([], service_closures):
+            yield values_of(special)
 
 
 def _confidential(values: dict) -> bool:

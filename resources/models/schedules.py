@@ -1,10 +1,14 @@
 """Opening hours as HSDS schedule rows (iCalendar-style recurrence)."""
 
+import copy
+import uuid
+
 from django.core.validators import RegexValidator
 from django.db import connections, models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from .. import hours
 from .base import HSDSModel, choices_constraint, tracked_history
 
 
@@ -273,6 +277,54 @@ class Closure(HSDSModel):
     @property
     def special(self) -> bool:
         return self.opens_at is not None and self.closes_at is not None
+
+
+# Ids of the schedule rows that closures make (uuid5 of a row's or closure's id).
+PIECES = uuid.UUID("4d1f0c52-8f5e-5b0a-b0a4-2f7d8e6c9a31")
+
+
+def hsds_schedules(schedules, closures, *, special: bool = True) -> list[Schedule]:
+    """Return schedule rows as HSDS says a service's closures: unsaved copies.
+
+    HSDS 3.1 has no closure: "changed hours end one row's validity and start
+    another's". So each row is split around the closed days (its first piece
+    keeps its id, the others get ids derived from it), and with `special`
+    a closure's special hours are a row of their own, valid on its days.
+    Rows no closure touches are returned as they are.
+    """
+    closures = list(closures)
+    rules = [hours.Closure.of(closure) for closure in closures]
+    rows = []
+    for schedule in schedules:
+        rule = hours.Rule.of(schedule)
+        pieces = hours.without_closures(rule, rules)
+        if pieces == [rule]:
+            rows.append(schedule)
+            continue
+        for n, piece in enumerate(pieces):
+            row = copy.copy(schedule)
+            row.id = schedule.id if n == 0 else uuid.uuid5(PIECES, f"{schedule.id}:{n}")
+            for name in ("valid_from", "valid_to", "dtstart", "until", "count"):
+                setattr(row, name, getattr(piece, name))
+            row.interval = piece.interval
+            rows.append(row)
+    if special:
+        for closure, rule in zip(closures, rules, strict=True):
+            if (extra := hours.special_hours(rule)) is not None:
+                rows.append(
+                    Schedule(
+                        id=uuid.uuid5(PIECES, str(closure.id)),
+                        service_id=closure.service_id,
+                        freq=Frequency.WEEKLY,
+                        byday=extra.byday,
+                        valid_from=extra.valid_from,
+                        valid_to=extra.valid_to,
+                        opens_at=extra.opens_at,
+                        closes_at=extra.closes_at,
+                        description=closure.note,
+                    )
+                )
+    return rows
 
 
 def closures_by_service(service_ids) -> dict:
