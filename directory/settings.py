@@ -160,7 +160,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+# The languages of the site and of listing text: the interface has a
+# catalogue in resources/locale for each; listings keep their text in the
+# other languages in each object's `translations` (README, "Languages").
+# One more language is one more entry here, and its catalogue.
+DIRECTORY_LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+LANGUAGES = DIRECTORY_LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "resources" / "locale"]
 USE_I18N = True
 USE_TZ = True
@@ -366,7 +371,7 @@ DIRECTORY_CRISIS_LINES = [
 # page; all of them are in the footer.
 DIRECTORY_HELP_NOW = ["911", "988", "211"]
 # Languages people can filter by (ISO 639 codes as in HSDS `language.code`).
-DIRECTORY_LANGUAGES = [
+DIRECTORY_SPOKEN_LANGUAGES = [
     ("en", _("English")),
     ("es", _("Spanish")),
     ("pt", _("Portuguese")),

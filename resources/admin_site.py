@@ -22,6 +22,7 @@ from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import get_language_info
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django_otp import login as otp_login
@@ -147,6 +148,7 @@ class DirectoryAdminSite(admin.AdminSite):
     def todays_work(self, request) -> dict:
         """Count what waits for this user: verifications, drafts, imports."""
         from .models import Job, Service
+        from .models.base import listing_languages
         from .models.services import VerificationState
 
         user = request.user
@@ -169,6 +171,11 @@ class DirectoryAdminSite(admin.AdminSite):
             work["drafts"] = Service.objects.filter(
                 publication_status=Service.Publication.DRAFT
             ).count()
+            work["untranslated"] = [
+                (code, get_language_info(code)["name_translated"], count)
+                for code in listing_languages()[1:]
+                if (count := Service.objects.published().missing_translation(code).count())
+            ]
         if user.has_perm("resources.view_job"):
             work["imports"] = list(
                 Job.objects.filter(kind=Job.Kind.IMPORT).order_by("-created_at")[:3]

@@ -30,8 +30,8 @@ CREATE, UPDATE, DELETE = "create", "update", "delete"
 
 def to_json(value):
     """Return a model field's Python value as a JSON value."""
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
+    if value is None or isinstance(value, bool | int | float | str | dict):
+        return value  # a dict: a JSON field's value (`translations`)
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     return str(value)  # UUID, Decimal

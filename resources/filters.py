@@ -135,7 +135,7 @@ class ServiceFilter(django_filters.FilterSet):
             self.terms[term.taxonomy_detail_id, term.code] = term
         self.filters["category"].extra["choices"] = choices[taxonomies.CATEGORIES_ID]
         self.filters["access"].extra["choices"] = choices[taxonomies.ACCESS_ID]
-        self.filters["language"].extra["choices"] = settings.DIRECTORY_LANGUAGES
+        self.filters["language"].extra["choices"] = settings.DIRECTORY_SPOKEN_LANGUAGES
 
     def filter_queryset(self, queryset):
         # The words last: a search relaxes to the closest matches when fewer

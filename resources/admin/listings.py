@@ -60,10 +60,11 @@ from ..views import ServicePreviewView
 from .editors import EditorScopedAdmin
 from .forms import BulkVerifyForm, ClosureForm, ScheduleForm, VerifyForm
 from .search import ListingSearchMixin
+from .translations import MissingTranslationFilter, TranslatedAdminMixin
 from .widgets import AutocompleteMixin, LabelledInlineFormSet, TabularInline
 
 
-class HistoryAdmin(AutocompleteMixin, SimpleHistoryAdmin):
+class HistoryAdmin(TranslatedAdminMixin, AutocompleteMixin, SimpleHistoryAdmin):
     """Every record keeps its full change history, viewable and revertible.
 
     Organization editors are kept out, except where a subclass mixes in
@@ -376,6 +377,7 @@ class ServiceAdmin(EditorScopedAdmin, ListingSearchMixin, HistoryAdmin):
         "status",
         VerificationFilter,
         CategoryFilter,
+        MissingTranslationFilter,
         ("organization", admin.RelatedOnlyFieldListFilter),
     )
     list_select_related = ("organization",)

@@ -15,6 +15,8 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 
+from .translations import TranslatedAdminMixin
+
 
 class _OnlyKeys:
     def optgroups(self, name, value, attr=None):
@@ -67,5 +69,5 @@ class LabelledInlineFormSet(forms.BaseInlineFormSet):
                 widget.attrs.setdefault("aria-label", str(field.label))
 
 
-class TabularInline(AutocompleteMixin, admin.TabularInline):
+class TabularInline(TranslatedAdminMixin, AutocompleteMixin, admin.TabularInline):
     formset = LabelledInlineFormSet

@@ -53,6 +53,7 @@ from ..models import (
     Unit,
     Url,
 )
+from ..models.base import Translatable
 from ..models.schedules import hsds_schedules
 from ..opening import service_zone
 
@@ -74,12 +75,28 @@ class HSDSSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
+        if isinstance(instance, Translatable):
+            _translate(data, instance, self.context.get("language"))
         required = self.required_keys
         return {
             key: value
             for key, value in data.items()
-            if key in required or value not in (None, "")
+            if key in required or value not in (None, "", {})
         }
+
+
+def _translate(data: dict, instance: Translatable, language: str | None) -> None:
+    """Give `instance`'s text in `language` where it has it, and all of it.
+
+    The translated fields hold the text in the language asked for (the
+    English where there is none yet); our `translations` extension holds
+    every other language's text, as HSDS files exchange it.
+    """
+    if language and language != settings.LANGUAGE_CODE:
+        for field in instance.translated_fields:
+            if field in data:
+                data[field] = instance.translated(field, language)[0]
+    data["translations"] = instance.translations or {}
 
 
 # Small objects ---------------------------------------------------------------

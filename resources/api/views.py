@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db.models import Q
 from django.http import StreamingHttpResponse
 from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, permissions, viewsets
@@ -24,6 +26,7 @@ from rest_framework.views import APIView
 from .. import areas, geo
 from ..filters import ServiceFilter
 from ..models import Address, Attribute, Location, ServiceAtLocation, Taxonomy
+from ..models.base import listing_languages
 from ..models.services import ServiceCoverage
 from . import export, params, queries, serializers
 from .pagination import HSDSPagination
@@ -62,7 +65,41 @@ class HSDSViewMixin:
     # The published file that answers an unfiltered `format=ndjson`.
     full_export = None
     # Paging and format are not filters: with only these, a list is all.
-    NOT_FILTERS = frozenset({"format", "page", "per_page", "full"})
+    NOT_FILTERS = frozenset({"format", "page", "per_page", "full", "lang"})
+
+    def language(self) -> str:
+        """Return the language of the listing text asked for.
+
+        `?lang=es`, else the best of `Accept-Language` the directory has,
+        else English; an unknown `lang` is a 400.
+        """
+        if self._language is None:
+            supported = listing_languages()
+            asked = self.request.query_params.get("lang")
+            if asked is not None and asked not in supported:
+                raise exceptions.ValidationError(
+                    {"lang": [f"Choose one of: {', '.join(supported)}."]}
+                )
+            if asked is None:
+                preferred = translation.get_language_from_request(self.request)
+                asked = preferred if preferred in supported else supported[0]
+            self._language = asked
+        return self._language
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "language": self.language()}
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # The published file is written in the base language, with every
+        # translation in it (see `ndjson`).
+        language = listing_languages()[0] if self._whole else self._language
+        if language and not response.has_header("Content-Language"):
+            response["Content-Language"] = language
+        patch_vary_headers(response, ["Accept-Language"])
+        return response
+
+    _whole, _language = False, None
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
@@ -107,7 +144,10 @@ class HSDSViewMixin:
         whole = self.full_export and (
             set(self.request.query_params) <= self.NOT_FILTERS
         )
+        # The file holds base-language text: another language is streamed.
+        whole = whole and self.language() == listing_languages()[0]
         if whole and (response := export.serve(self.full_export)) is not None:
+            self._whole = True
             return response
         if queryset.count() <= limit:
             return self.stream(queryset)

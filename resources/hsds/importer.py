@@ -662,6 +662,8 @@ class _Importer:
 
     def database_limits(self, table: str, column: mapping.Column, value) -> str:
         """Check a value against the model field (length, format, range)."""
+        if column.type == mapping.TRANSLATIONS:
+            return self.translation_limits(table, value)
         key = (table, column.name, value)
         cacheable = not isinstance(value, str) or len(value) <= 80
         if cacheable and key in self.checked:
@@ -680,6 +682,18 @@ class _Importer:
                 self.checked.clear()
             self.checked[key] = reason
         return reason
+
+    def translation_limits(self, table: str, translations: dict) -> str:
+        """Check each translated text against its field's length."""
+        for code, texts in translations.items():
+            for name, text in texts.items():
+                limit = self.fields[table][name].max_length
+                if limit and len(text) > limit:
+                    return (
+                        f"translations[{code!r}][{name!r}] has {len(text)} "
+                        f"characters; at most {limit} fit."
+                    )
+        return ""
 
     def resolve_references(self, record: Record, row: dict) -> dict | None:
         """Handle references to ids that exist nowhere (see the module doc)."""

@@ -23,10 +23,13 @@ Conventions kept here, so that import and export agree:
 
 import datetime as dt
 import decimal
+import json
 import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+
+from ..texts import translations_problem
 
 # Column types: how a raw CSV/JSON value becomes a Python value.
 STRING, UUID, INTEGER, NUMBER, DECIMAL, DATE, TIME, DATETIME, DATESTAMP, BOOLEAN = (
@@ -44,6 +47,9 @@ STRING, UUID, INTEGER, NUMBER, DECIMAL, DATE, TIME, DATETIME, DATESTAMP, BOOLEAN
     # JSON true/false; in CSV the words Frictionless reads as booleans.
     "boolean",
 )
+# Our `translations` extension: {language: {column: text}}, a JSON object
+# (in CSV, its JSON text). `Column.enum` names the columns it may translate.
+TRANSLATIONS = "translations"
 BOOLEAN_WORDS = {"true": True, "false": False, "1": True, "0": False}
 
 # Frictionless Table Schema type of each column type, for datapackage.json.
@@ -58,6 +64,7 @@ FRICTIONLESS_TYPES = {
     DATETIME: "datetime",
     DATESTAMP: "string",
     BOOLEAN: "boolean",
+    TRANSLATIONS: "object",
 }
 
 
@@ -150,6 +157,11 @@ _CONTACTS = Nested("contacts", "contact", "many", "")
 _SCHEDULES = Nested("schedules", "schedule", "many", "")
 
 
+def _translations(*columns: str) -> Column:
+    # Our extension: the text of these columns in other languages.
+    return Column(TRANSLATIONS, TRANSLATIONS, enum=columns, extension=True)
+
+
 def _many(template: Nested, column: str) -> Nested:
     return Nested(template.key, template.table, "many", column)
 
@@ -207,6 +219,7 @@ TABLES: tuple[Table, ...] = (
             Column("logo"),
             Column("uri", format="uri"),
             _ref("parent_organization_id", "organization"),
+            _translations("name", "alternate_name", "description"),
         ),
         (
             Nested("additional_websites", "url", "many", "organization_id"),
@@ -268,6 +281,7 @@ TABLES: tuple[Table, ...] = (
             Column("alert"),
             Column("last_modified", DATETIME),
             Column("publication_status", enum=("draft", "published"), extension=True),
+            _translations("name", "alternate_name", "description", "eligibility_description", "application_process", "fees_description", "wait_time", "alert"),
         ),
         (
             Nested("organization", "organization", "one", "organization_id"),
@@ -309,6 +323,7 @@ TABLES: tuple[Table, ...] = (
                 enum=("public", "confidential"),
                 extension=True,
             ),
+            _translations("name", "alternate_name", "description", "transportation"),
         ),
         (
             _many(_LANGUAGES, "location_id"),
@@ -369,6 +384,7 @@ TABLES: tuple[Table, ...] = (
             Column("description"),
             Column("details"),
             Column("url", format="uri"),
+            _translations("description", "details"),
         ),
         _attributes_and_metadata(),
     ),
@@ -405,6 +421,7 @@ TABLES: tuple[Table, ...] = (
             Column("type", enum=PHONE_TYPES),
             Column("description"),
             Column("main", BOOLEAN, extension=True),
+            _translations("description"),
         ),
         (_many(_LANGUAGES, "phone_id"), *_attributes_and_metadata()),
     ),
@@ -451,6 +468,7 @@ TABLES: tuple[Table, ...] = (
             Column("schedule_link", format="uri"),
             Column("attending_type"),
             Column("notes"),
+            _translations("description", "notes"),
             Column("time_zone", extension=True, derived=True),
         ),
         _attributes_and_metadata(),
@@ -484,6 +502,7 @@ TABLES: tuple[Table, ...] = (
             Column("currency"),
             Column("amount", DECIMAL),
             Column("amount_description"),
+            _translations("option", "amount_description"),
         ),
         _attributes_and_metadata(),
     ),
@@ -496,6 +515,7 @@ TABLES: tuple[Table, ...] = (
             _ref("service_id", "service", required=True),
             Column("document"),
             Column("uri", format="uri"),
+            _translations("document"),
         ),
         _attributes_and_metadata(),
     ),
@@ -691,8 +711,10 @@ def parse_value(column: Column, raw, *, default_zone: dt.tzinfo = dt.UTC):  # no
     if raw is None or (
         isinstance(raw, str) and raw.strip() == "" and column.type != STRING
     ):
-        return {STRING: "", BOOLEAN: False}.get(column.type)
+        return {STRING: "", BOOLEAN: False, TRANSLATIONS: {}}.get(column.type)
     kind = column.type
+    if kind == TRANSLATIONS:
+        return parse_translations(column, raw)
     if kind == BOOLEAN:
         if isinstance(raw, bool):
             return raw
@@ -841,8 +863,29 @@ def unguard_cell(value: str) -> str:
     return value[1:] if _GUARDED.match(value) else value
 
 
+def parse_translations(column: Column, raw) -> dict:
+    """Return a `translations` value: a JSON object, or its text in a CSV cell."""
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            raise ValueProblem(
+                'expected a JSON object such as {"es": {"name": "..."}}.'
+            ) from None
+    if problem := translations_problem(raw, column.enum):
+        raise ValueProblem(problem)
+    # Empty texts say nothing; a language without any is left out.
+    return {
+        code: kept
+        for code, texts in raw.items()
+        if (kept := {name: text for name, text in texts.items() if text.strip()})
+    }
+
+
 def format_cell(column: Column, value) -> str:
     """Write a Python value as a CSV cell (text cells still need `guard_cell`)."""
+    if column.type == TRANSLATIONS:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else ""
     if value is None:
         return ""
     if column.type == DECIMAL or isinstance(value, decimal.Decimal):
@@ -1054,10 +1097,16 @@ def datapackage_descriptor(*, name: str, title: str) -> dict:
             constraints = {"required": column.required or column.ref_required}
             if column.name == "id":
                 constraints["unique"] = True
-            if column.enum:
+            if column.enum and column.type != TRANSLATIONS:
                 constraints["enum"] = list(column.enum)
             spec["constraints"] = constraints
-            if column.extension:
+            if column.type == TRANSLATIONS:
+                spec["description"] = (
+                    "Extension of this directory (not in HSDS 3.1): the text of "
+                    f"{', '.join(column.enum)} in other languages, as JSON: "
+                    '{"es": {"description": "..."}}.'
+                )
+            elif column.extension:
                 spec["description"] = "Extension of this directory (not in HSDS 3.1)."
             fields.append(spec)
         foreign_keys = [

@@ -2,10 +2,14 @@
 
 import uuid
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from ..texts import translations_problem
 
 
 class HSDSModel(models.Model):
@@ -15,6 +19,75 @@ class HSDSModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+def listing_languages() -> list[str]:
+    """Return the languages listing text is written in, the base one first.
+
+    The base language (`LANGUAGE_CODE`) is in the model fields themselves;
+    the others (`DIRECTORY_LANGUAGES`) in each object's `translations`.
+    """
+    codes = [code for code, _name in settings.DIRECTORY_LANGUAGES]
+    return [settings.LANGUAGE_CODE, *(c for c in codes if c != settings.LANGUAGE_CODE)]
+
+
+class Translatable(models.Model):
+    """An object whose public text is kept in several languages.
+
+    `translated_fields` names the text fields people read. Their text in the
+    base language stays in those fields; the other languages' text is in
+    `translations`, {"es": {"description": "..."}}: one JSON column, which
+    history, exports and the queue carry like any other field, and which a
+    new language in `DIRECTORY_LANGUAGES` needs no migration for.
+    """
+
+    translated_fields: tuple[str, ...] = ()
+
+    translations = models.JSONField(
+        _("translations"),
+        blank=True,
+        default=dict,
+        help_text=_("The listing's text in other languages, by language code."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean_fields(self, exclude=None):
+        super().clean_fields(exclude=exclude)
+        if exclude and "translations" in exclude:
+            return
+        if problem := translations_problem(self.translations, self.translated_fields):
+            raise ValidationError({"translations": problem})
+        for code, texts in self.translations.items():
+            for field, text in texts.items():
+                limit = self._meta.get_field(field).max_length
+                if limit and len(text) > limit:
+                    raise ValidationError(
+                        {
+                            "translations": f"translations[{code!r}][{field!r}] "
+                            f"has {len(text)} characters; at most {limit} fit."
+                        }
+                    )
+
+    def translated(self, field: str, language: str) -> tuple[str, str]:
+        """Return (text, its language) of `field` to show in `language`.
+
+        The text in `language` where there is one, else the base text.
+        """
+        if language != settings.LANGUAGE_CODE:
+            text = (self.translations or {}).get(language, {}).get(field, "")
+            if isinstance(text, str) and text.strip():
+                return text, language
+        return getattr(self, field), settings.LANGUAGE_CODE
+
+    def missing_translations(self, language: str) -> list[str]:
+        """Return the fields with base text but no text in `language`."""
+        return [
+            field
+            for field in self.translated_fields
+            if getattr(self, field) and self.translated(field, language)[1] != language
+        ]
 
 
 class Channel(models.TextChoices):

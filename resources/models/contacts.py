@@ -6,6 +6,7 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from .base import (
+    Translatable,
     HSDSModel,
     choices_constraint,
     required_text_constraint,
@@ -54,7 +55,9 @@ class PhoneType(models.TextChoices):
 NOT_CALLABLE = (PhoneType.FAX, PhoneType.PAGER)
 
 
-class Phone(HSDSModel):
+class Phone(Translatable, HSDSModel):
+    translated_fields = ("description",)
+
     Type = PhoneType
 
     location = _optional("resources.Location", "phones")

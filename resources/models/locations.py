@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .base import (
+    Translatable,
     HSDSModel,
     choices_constraint,
     required_text_constraint,
@@ -36,7 +37,9 @@ class AddressVisibility(models.TextChoices):
     CONFIDENTIAL = "confidential", _("Confidential (city and ZIP only)")
 
 
-class Location(HSDSModel):
+class Location(Translatable, HSDSModel):
+    translated_fields = ("name", "alternate_name", "description", "transportation")
+
     Visibility = AddressVisibility
 
     location_type = models.CharField(
@@ -169,7 +172,9 @@ class Address(HSDSModel):
         return [line for line in (self.address_1, self.address_2, locality) if line]
 
 
-class Accessibility(HSDSModel):
+class Accessibility(Translatable, HSDSModel):
+    translated_fields = ("description", "details")
+
     location = models.ForeignKey(
         Location, on_delete=models.CASCADE, related_name="accessibility"
     )

@@ -4,10 +4,12 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .base import HSDSModel, required_text_constraint, tracked_history
+from .base import HSDSModel, Translatable, required_text_constraint, tracked_history
 
 
-class Organization(HSDSModel):
+class Organization(Translatable, HSDSModel):
+    translated_fields = ("name", "alternate_name", "description")
+
     name = models.CharField(_("name"), max_length=255)
     alternate_name = models.CharField(
         _("alternate name"), max_length=255, blank=True, default=""

@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from .. import hours
-from .base import HSDSModel, choices_constraint, tracked_history
+from .base import HSDSModel, Translatable, choices_constraint, tracked_history
 
 
 def _ordinals() -> dict:
@@ -96,7 +96,9 @@ def zones_by_service(service_ids, default: str) -> dict:
     return zones
 
 
-class Schedule(HSDSModel):
+class Schedule(Translatable, HSDSModel):
+    translated_fields = ("description", "notes")
+
     Frequency = Frequency
     Weekday = Weekday
 

@@ -42,6 +42,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import areas, geo, hours
 from .base import (
+    Translatable,
     HSDSModel,
     PostgresPartialIndex,
     choices_constraint,
@@ -126,6 +127,13 @@ CALL_FIRST = ("voice", "", "cell", "textphone", "video")
 
 
 class ServiceQuerySet(models.QuerySet):
+    def missing_translation(self, language: str):
+        """Services with a description but none written in `language` yet."""
+        return self.exclude(description="").filter(
+            Q(**{f"translations__{language}__description__isnull": True})
+            | Q(**{f"translations__{language}__description": ""})
+        )
+
     def published(self) -> "ServiceQuerySet":
         """Return what the public may see: published, and not inactive or defunct.
 
@@ -483,7 +491,9 @@ class PublicationStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
-class Service(HSDSModel):
+class Service(Translatable, HSDSModel):
+    translated_fields = ("name", "alternate_name", "description", "eligibility_description", "application_process", "fees_description", "wait_time", "alert")
+
     Status = ServiceStatus
     Publication = PublicationStatus
 
@@ -670,7 +680,9 @@ class Service(HSDSModel):
         )
 
 
-class CostOption(HSDSModel):
+class CostOption(Translatable, HSDSModel):
+    translated_fields = ("option", "amount_description")
+
     service = models.ForeignKey(
         Service, on_delete=models.CASCADE, related_name="cost_options"
     )
@@ -687,7 +699,9 @@ class CostOption(HSDSModel):
         return self.option or self.amount_description[:60]
 
 
-class RequiredDocument(HSDSModel):
+class RequiredDocument(Translatable, HSDSModel):
+    translated_fields = ("document",)
+
     service = models.ForeignKey(
         Service, on_delete=models.CASCADE, related_name="required_documents"
     )

@@ -100,6 +100,8 @@ def build(service_ids: list) -> dict:
             "eligibility_description",
             "organization__name",
             "organization__alternate_name",
+            "translations",
+            "organization__translations",
         )
     )
     if not services:
@@ -142,9 +144,20 @@ def build(service_ids: list) -> dict:
 
     return {
         pk: Document(
-            name=_text(name, alternate_name),
-            topics=_text(organization, organization_alternate, *terms[pk]),
-            body=_text(description, eligibility),
+            name=_text(
+                name, alternate_name, *_translated(texts, "name", "alternate_name")
+            ),
+            topics=_text(
+                organization,
+                organization_alternate,
+                *_translated(organization_texts, "name", "alternate_name"),
+                *terms[pk],
+            ),
+            body=_text(
+                description,
+                eligibility,
+                *_translated(texts, "description", "eligibility_description"),
+            ),
             languages=_text(*languages[pk]),
             facets=frozenset(facets[pk]),
         )
@@ -156,5 +169,20 @@ def build(service_ids: list) -> dict:
             eligibility,
             organization,
             organization_alternate,
+            texts,
+            organization_texts,
         ) in services
     }
+
+
+def _translated(translations, *fields: str) -> list[str]:
+    # The listing's text in every other language, under the same weight as
+    # its English: a Spanish query finds the Spanish words (and their
+    # Spanish stems, see `_with_stems`).
+    return [
+        text
+        for by_field in (translations or {}).values()
+        if isinstance(by_field, dict)
+        for field in fields
+        if isinstance(text := by_field.get(field), str)
+    ]

@@ -1,8 +1,12 @@
 from urllib.parse import urlencode
 
 from django import template
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse, translate_url
 from django.utils import translation
+from django.utils.html import conditional_escape, format_html
+from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -42,6 +46,37 @@ def language_alternates(context) -> list[tuple[str, str]]:
     ]
     default = dict(alternates)[settings.LANGUAGE_CODE]
     return [*alternates, ("x-default", default)]
+
+
+@register.simple_tag
+def listing_text(obj, field: str, *, words: int = 0, lines: bool = False, mark=True):
+    """Render `obj`'s `field` in the page's language, or marked as English.
+
+    Where the listing has no text in the page's language yet, the base text
+    is shown inside `lang="en"` (so screen readers switch voice), followed
+    by "(in English)" unless `mark` is False (names, which are names in any
+    language). `words` truncates, `lines` keeps line breaks.
+    """
+    text, language = obj.translated(field, translation.get_language())
+    if words:
+        text = Truncator(text).words(words)
+    html = linebreaksbr(text, autoescape=True) if lines else conditional_escape(text)
+    if not text or language == translation.get_language():
+        return html
+    if not mark:
+        return format_html('<span lang="{}">{}</span>', language, html)
+    return format_html(
+        '<span lang="{}">{}</span> <span class="in-other-language">({})</span>',
+        language,
+        html,
+        gettext("in English"),
+    )
+
+
+@register.simple_tag
+def listing_plain(obj, field: str) -> str:
+    """Return `obj`'s `field` in the page's language where it has it, as text."""
+    return obj.translated(field, translation.get_language())[0]
 
 
 def _list_and(context, service) -> str:
