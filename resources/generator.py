@@ -618,6 +618,17 @@ class Builder:
         name, description = self._describe(
             code=code, phrase=phrase, access=access, hours_kind=hours_kind
         )
+        translations = {}
+        if ("es", "Spanish") in languages and rng.random() < 0.5:
+            spanish_names, spanish_lead = words.SPANISH[code]
+            translations = {
+                "es": {
+                    "name": rng.choice(spanish_names),
+                    "description": " ".join(
+                        [spanish_lead, words.ACCESS_SENTENCES["spanish"]]
+                    ),
+                }
+            }
         website = organization.website
         service = batch.add(
             Service(
@@ -625,6 +636,7 @@ class Builder:
                 organization_id=organization.id,
                 name=name,
                 description=description,
+                translations=translations,
                 url=f"{website}{slugify(name)}/" if rng.random() < 0.3 else "",
                 email=(
                     organization.email.replace("info@", "intake@")

@@ -630,3 +630,140 @@ MONTHLY = (
     ("3WE", "13:00", "16:00", "Third Wednesday of the month"),
     ("1MO,3MO", "18:00", "20:00", "First and third Monday"),
 )
+
+# Spanish names and a first sentence per kind of service, for the share of
+# generated services a caseworker has translated (their `translations`).
+SPANISH = {
+    "crisis-hotlines": (
+        ("Línea de crisis", "Línea de apoyo 24 horas"),
+        "Alguien con quien hablar ahora mismo, por teléfono o por mensaje de texto.",
+    ),
+    "suicide-crisis": (
+        ("Línea de prevención del suicidio", "Equipo móvil de crisis"),
+        "Apoyo inmediato de un consejero de crisis capacitado.",
+    ),
+    "trafficking-hotlines": (
+        ("Línea contra la trata", "Línea de ayuda para sobrevivientes"),
+        "Ayuda confidencial para sobrevivientes de trata laboral y sexual.",
+    ),
+    "health": (
+        ("Clínica de salud", "Servicios de salud comunitarios"),
+        "Chequeos, consultas por enfermedad y vacunas para niños y adultos.",
+    ),
+    "sti-hiv-testing": (
+        ("Pruebas gratuitas de ITS", "Pruebas rápidas de VIH"),
+        "Pruebas confidenciales de VIH, sífilis y otras infecciones de transmisión sexual.",
+    ),
+    "clinics": (
+        ("Clínica comunitaria", "Clínica sin cita"),
+        "Atención médica sin cita para personas con o sin seguro.",
+    ),
+    "harm-reduction": (
+        ("Reducción de daños", "Centro de reducción de daños"),
+        "Materiales para un consumo más seguro, sin exigir que deje de consumir.",
+    ),
+    "naloxone": (
+        ("Naloxona gratis", "Entrenamiento sobre sobredosis"),
+        "Naloxona (Narcan) gratis y una lección para revertir una sobredosis.",
+    ),
+    "syringe-services": (
+        ("Programa de jeringas", "Intercambio de jeringas"),
+        "Jeringas estériles y desecho seguro, sin preguntas.",
+    ),
+    "mental-health": (
+        ("Clínica de salud mental", "Consejería"),
+        "Consejería y terapia para la depresión, la ansiedad y el estrés.",
+    ),
+    "trauma-counselling": (
+        ("Consejería para el trauma", "Terapia para sobrevivientes"),
+        "Terapia con profesionales formados en trauma.",
+    ),
+    "substance-use": (
+        ("Tratamiento de adicciones", "Programa de recuperación"),
+        "Tratamiento y grupos de apoyo para el consumo de alcohol y drogas.",
+    ),
+    "housing": (
+        ("Ayuda con la vivienda", "Búsqueda de apartamento"),
+        "Ayuda para encontrar vivienda y pagar el alquiler.",
+    ),
+    "emergency-shelter": (
+        ("Albergue de emergencia", "Refugio nocturno"),
+        "Una cama, una comida caliente y una ducha para esta noche.",
+    ),
+    "transitional-housing": (
+        ("Vivienda de transición", "Vivienda con apoyo"),
+        "Vivienda por un tiempo, con una administradora de casos.",
+    ),
+    "legal": (
+        ("Ayuda legal", "Clínica legal"),
+        "Asesoría legal gratuita para personas con ingresos bajos.",
+    ),
+    "legal-aid": (
+        ("Asistencia legal gratuita", "Abogados voluntarios"),
+        "Abogados que le ayudan con vivienda, familia y deudas.",
+    ),
+    "record-relief": (
+        ("Borrar antecedentes", "Clínica para sellar antecedentes"),
+        "Ayuda para borrar o sellar antecedentes penales.",
+    ),
+    "victim-compensation": (
+        ("Compensación a víctimas", "Ayuda para víctimas de delitos"),
+        "Dinero para gastos causados por un delito violento.",
+    ),
+    "immigration-legal": (
+        ("Ayuda legal de inmigración", "Clínica de inmigración"),
+        "Asesoría sobre visas, asilo y DACA.",
+    ),
+    "survivor-services": (
+        ("Servicios para sobrevivientes", "Defensoría de víctimas"),
+        "Una defensora le acompaña y le explica sus opciones.",
+    ),
+    "trafficking-survivors": (
+        ("Apoyo a sobrevivientes de trata", "Programa para sobrevivientes"),
+        "Administración de casos, vivienda y terapia para sobrevivientes de trata.",
+    ),
+    "sexual-violence": (
+        ("Apoyo por agresión sexual", "Línea de crisis por violación"),
+        "Apoyo confidencial después de una agresión sexual.",
+    ),
+    "domestic-violence": (
+        ("Ayuda por violencia doméstica", "Línea de violencia doméstica"),
+        "Un plan de seguridad, albergue y órdenes de protección.",
+    ),
+    "exit-programs": (
+        ("Programa para salir del comercio sexual", "Apoyo entre pares"),
+        "Apoyo para dejar el comercio sexual, a su ritmo.",
+    ),
+    "employment-education": (
+        ("Empleo y educación", "Centro de empleo"),
+        "Ayuda para buscar trabajo y seguir estudiando.",
+    ),
+    "job-training": (
+        ("Capacitación laboral", "Formación para el empleo"),
+        "Cursos y prácticas pagadas para conseguir trabajo.",
+    ),
+    "adult-education": (
+        ("Educación para adultos", "Clases de GED e inglés"),
+        "Clases de GED y de inglés para adultos.",
+    ),
+    "family-childcare": (
+        ("Cuidado infantil", "Apoyo a las familias"),
+        "Cuidado infantil y apoyo para madres y padres.",
+    ),
+    "basic-needs": (
+        ("Ropa y artículos básicos", "Ropero comunitario"),
+        "Ropa, artículos de higiene y lo básico para el día a día.",
+    ),
+    "food": (
+        ("Despensa de alimentos", "Comedor comunitario"),
+        "Comida gratis para usted y su familia.",
+    ),
+    "benefits": (
+        ("Ayuda con beneficios", "Solicitud de SNAP"),
+        "Ayuda para solicitar SNAP, HUSKY y otros beneficios.",
+    ),
+    "reporting-exploitation": (
+        ("Denunciar explotación", "Línea de denuncias"),
+        "Una forma de denunciar la explotación, de forma anónima si lo desea.",
+    ),
+}

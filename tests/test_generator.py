@@ -145,6 +145,17 @@ class GeneratedDirectoryTests(TestCase):
                 self.assertLessEqual(service.minimum_age, service.maximum_age)
         self.assertTrue(any(s.minimum_age is not None for s in self.services))
 
+    def test_a_share_of_spanish_speaking_services_is_written_in_spanish(self):
+        translated = [s for s in self.services if s.translations]
+        self.assertTrue(0 < len(translated) < len(self.services))
+        spanish_spoken = set(
+            Language.objects.filter(code="es").values_list("service_id", flat=True)
+        )
+        for service in translated:
+            self.assertIn(service.pk, spanish_spoken)
+            self.assertEqual(service.translated("name", "es")[1], "es")
+            self.assertIn("Se habla español.", service.translations["es"]["description"])
+
     def test_opening_windows_exist_for_every_service_with_schedules(self):
         scheduled = set(Schedule.objects.values_list("service_id", flat=True))
         self.assertTrue(scheduled)
