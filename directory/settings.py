@@ -453,4 +453,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "LocationTypeEnum": "resources.models.locations.LocationType"
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "resources.api.params.with_language_parameter",
+    ],
 }

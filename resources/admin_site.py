@@ -21,8 +21,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.utils.translation import gettext as _
 from django.utils.translation import get_language_info
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django_otp import login as otp_login
@@ -174,7 +174,11 @@ class DirectoryAdminSite(admin.AdminSite):
             work["untranslated"] = [
                 (code, get_language_info(code)["name_translated"], count)
                 for code in listing_languages()[1:]
-                if (count := Service.objects.published().missing_translation(code).count())
+                if (
+                    count := Service.objects.published()
+                    .missing_translation(code)
+                    .count()
+                )
             ]
         if user.has_perm("resources.view_job"):
             work["imports"] = list(

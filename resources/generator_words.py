@@ -652,7 +652,8 @@ SPANISH = {
     ),
     "sti-hiv-testing": (
         ("Pruebas gratuitas de ITS", "Pruebas rápidas de VIH"),
-        "Pruebas confidenciales de VIH, sífilis y otras infecciones de transmisión sexual.",
+        "Pruebas confidenciales de VIH, sífilis y otras infecciones de "
+        "transmisión sexual.",
     ),
     "clinics": (
         ("Clínica comunitaria", "Clínica sin cita"),

@@ -15,7 +15,6 @@ import re
 LANGUAGE_CODE_PATTERN = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 
-
 def translations_problem(value, fields: tuple[str, ...]) -> str:
     """Return why `value` is not {language code: {field: text}}, or ""."""
     if not isinstance(value, dict):

@@ -154,7 +154,9 @@ class GeneratedDirectoryTests(TestCase):
         for service in translated:
             self.assertIn(service.pk, spanish_spoken)
             self.assertEqual(service.translated("name", "es")[1], "es")
-            self.assertIn("Se habla español.", service.translations["es"]["description"])
+            self.assertIn(
+                "Se habla español.", service.translations["es"]["description"]
+            )
 
     def test_opening_windows_exist_for_every_service_with_schedules(self):
         scheduled = set(Schedule.objects.values_list("service_id", flat=True))

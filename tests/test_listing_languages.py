@@ -17,7 +17,7 @@ from resources.models import ChangeRequest, Organization, Service
 from resources.search import search_services
 from resources.services import change_request_accept
 
-from .factories import make_editor, make_phone, make_service
+from .factories import make_editor, make_phone, make_service, tag
 from .test_admin import form_data
 
 SPANISH = {
@@ -165,9 +165,7 @@ def test_the_spanish_missing_filter_and_the_home_count(caseworker_client, shelte
     assert "?missing=es" in home
 
 
-def test_an_editor_proposes_spanish_which_waits_for_review(
-    client, shelter, caseworker
-):
+def test_an_editor_proposes_spanish_which_waits_for_review(client, shelter, caseworker):
     editor = make_editor(shelter.organization)
     client.force_login(editor)
     data = form_data(client.get(change_url(shelter)))
@@ -196,6 +194,25 @@ def found(text: str) -> list[str]:
 def test_a_spanish_word_only_the_spanish_text_has_finds_the_service(shelter):
     assert found("albergues") == ["Night shelter"]  # Spanish stemming
     assert found("dormir") == ["Night shelter"]
+
+
+def test_spanish_text_ranks_first_and_english_only_listings_are_still_found(
+    db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        english_only = make_service(name="Amigos pantry", description="Groceries.")
+        translated = make_service(
+            name="Community meals",
+            description="Hot meals on weekdays.",
+            translations={
+                "es": {"name": "Comedor", "description": "Comida caliente gratis."}
+            },
+        )
+        for service in (english_only, translated):
+            tag(service, "food")
+
+    assert found("comida caliente") == ["Community meals", "Amigos pantry"]
+    assert found("comida") == ["Community meals", "Amigos pantry"]
 
 
 # API -----------------------------------------------------------------------------

@@ -31,7 +31,7 @@ def _translatable(model) -> bool:
 
 
 class TranslationsForm(forms.ModelForm):
-    """Fills and saves the form's `<field>_<language>` fields (see `translated_form`)."""
+    """Fills and saves the `<field>_<language>` fields (see `translated_form`)."""
 
     translation_fields: dict = {}  # form field name: (field, language)
 
@@ -51,7 +51,8 @@ class TranslationsForm(forms.ModelForm):
 
     def _post_clean(self):
         translations = {
-            code: dict(texts) for code, texts in (self.instance.translations or {}).items()
+            code: dict(texts)
+            for code, texts in (self.instance.translations or {}).items()
         }
         for name, (field, language) in self.translation_fields.items():
             if name not in self.fields or name not in self.cleaned_data:

@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
+from ..models.base import listing_languages
 from .pagination import MAX_PER_PAGE
 
 
@@ -191,3 +192,26 @@ EXTENSIONS = [
         "Extension: miles from `near` (default 10).",
     ),
 ]
+
+
+def with_language_parameter(result, generator, request, public):
+    """Document `lang` on every listing endpoint (drf-spectacular hook).
+
+    Each viewset answers in the language asked for (`HSDSViewMixin.language`).
+    """
+    for path, operations in result.get("paths", {}).items():
+        if path.startswith(("/schema", "/docs", "/export")) or path == "/":
+            continue
+        for operation in operations.values():
+            operation.setdefault("parameters", []).append(
+                {
+                    "in": "query",
+                    "name": "lang",
+                    "schema": {"type": "string", "enum": listing_languages()},
+                    "description": "The language of the listing text (else "
+                    "Accept-Language, else English); the response's "
+                    "Content-Language says which was sent. Every language's "
+                    "text is also in the `translations` extension.",
+                }
+            )
+    return result

@@ -281,7 +281,16 @@ TABLES: tuple[Table, ...] = (
             Column("alert"),
             Column("last_modified", DATETIME),
             Column("publication_status", enum=("draft", "published"), extension=True),
-            _translations("name", "alternate_name", "description", "eligibility_description", "application_process", "fees_description", "wait_time", "alert"),
+            _translations(
+                "name",
+                "alternate_name",
+                "description",
+                "eligibility_description",
+                "application_process",
+                "fees_description",
+                "wait_time",
+                "alert",
+            ),
         ),
         (
             Nested("organization", "organization", "one", "organization_id"),

@@ -6,8 +6,8 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from .base import (
-    Translatable,
     HSDSModel,
+    Translatable,
     choices_constraint,
     required_text_constraint,
     tracked_history,

@@ -42,9 +42,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import areas, geo, hours
 from .base import (
-    Translatable,
     HSDSModel,
     PostgresPartialIndex,
+    Translatable,
     choices_constraint,
     required_text_constraint,
     tracked_history,
@@ -492,7 +492,16 @@ class PublicationStatus(models.TextChoices):
 
 
 class Service(Translatable, HSDSModel):
-    translated_fields = ("name", "alternate_name", "description", "eligibility_description", "application_process", "fees_description", "wait_time", "alert")
+    translated_fields = (
+        "name",
+        "alternate_name",
+        "description",
+        "eligibility_description",
+        "application_process",
+        "fees_description",
+        "wait_time",
+        "alert",
+    )
 
     Status = ServiceStatus
     Publication = PublicationStatus
