@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 # The only tables an editor's change may touch, whatever the stored JSON says.
 EDITABLE_MODELS = ("service", "location", "phone", "schedule", "address")
@@ -231,6 +231,10 @@ def describe(operations: list[dict]) -> list[dict]:
                 continue  # the link to the parent record, shown by the listing
             if operation["action"] == CREATE and new in (None, ""):
                 continue
+            if attname == "translations" and isinstance(new, dict):
+                old = operation["previous"].get(attname) or {}
+                rows += [base | row for row in _translation_rows(model, old, new)]
+                continue
             rows.append(
                 base
                 | {
@@ -239,6 +243,26 @@ def describe(operations: list[dict]) -> list[dict]:
                     "new": new,
                 }
             )
+    return rows
+
+
+def _translation_rows(model, old: dict, new: dict) -> list[dict]:
+    # One row per language and field whose text changes: "eligibility
+    # (Spanish)", not the whole JSON.
+    rows = []
+    for code in sorted(set(old) | set(new)):
+        try:
+            language = get_language_info(code)["name_translated"]
+        except KeyError:  # a language Django does not know: its code
+            language = code
+        for name in model.translated_fields:
+            before = (old.get(code) or {}).get(name, "")
+            after = (new.get(code) or {}).get(name, "")
+            if before != after:
+                label = model._meta.get_field(name).verbose_name
+                rows.append(
+                    {"field": f"{label} ({language})", "old": before, "new": after}
+                )
     return rows
 
 

@@ -31,3 +31,16 @@ def translations_problem(value, fields: tuple[str, ...]) -> str:
             if not isinstance(text, str):
                 return f"translations[{code!r}][{field!r}] must be text."
     return ""
+
+
+def too_long(value: dict, limits: dict[str, int | None]) -> str:
+    """Return why a text of `value` passes its field's length limit, or ""."""
+    for code, texts in value.items():
+        for field, text in texts.items():
+            limit = limits.get(field)
+            if limit and len(text) > limit:
+                return (
+                    f"translations[{code!r}][{field!r}] has {len(text)} "
+                    f"characters; at most {limit} fit."
+                )
+    return ""

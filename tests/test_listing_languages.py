@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
+from resources import changes
 from resources.hsds import mapping
 from resources.hsds.exporter import export_csv, export_json
 from resources.hsds.importer import import_hsds
@@ -176,6 +177,10 @@ def test_an_editor_proposes_spanish_which_waits_for_review(client, shelter, case
     shelter.refresh_from_db()
     assert shelter.translations == SPANISH, "held, not published"
     change_request = ChangeRequest.objects.get()
+    rows = changes.describe(change_request.proposed_changes)
+    assert [(r["field"], r["old"], r["new"]) for r in rows] == [
+        ("eligibility (Spanish)", "", "Personas adultas de 18 años o más.")
+    ]
     change_request_accept(change_request=change_request, user=caseworker)
     shelter.refresh_from_db()
     assert shelter.translations["es"]["eligibility_description"] == (

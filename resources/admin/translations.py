@@ -22,7 +22,7 @@ def other_languages() -> list[str]:
     return listing_languages()[1:]
 
 
-def _name(model, field: str, language: str) -> str:
+def _name(field: str, language: str) -> str:
     return f"{field}_{language}"
 
 
@@ -79,7 +79,7 @@ def translated_form(form_class: type[forms.ModelForm], model) -> type[forms.Mode
         field = model._meta.get_field(field_name)
         for language in other_languages():
             info = get_language_info(language)
-            name = _name(model, field_name, language)
+            name = _name(field_name, language)
             names[name] = (field_name, language)
             declared[name] = forms.CharField(
                 label=f"{field.verbose_name} ({info['name_translated']})",
@@ -101,7 +101,7 @@ def side_by_side(fieldsets, model):
     if not _translatable(model):
         return fieldsets
     added = {
-        _name(model, field, language)
+        _name(field, language)
         for field in model.translated_fields
         for language in other_languages()
     }
@@ -114,7 +114,7 @@ def side_by_side(fieldsets, model):
                 continue
             out.append(name)
             if name in model.translated_fields:
-                out += [_name(model, name, code) for code in other_languages()]
+                out += [_name(name, code) for code in other_languages()]
         return out[0] if len(out) == 1 else tuple(out)
 
     result = []

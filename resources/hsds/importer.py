@@ -56,6 +56,7 @@ from ..derived import mark_stale, rebuild
 from ..freshness import touch
 from ..history import through
 from ..models.base import Channel
+from ..texts import too_long
 from . import mapping
 from .sources import Record, SourceError, open_source
 
@@ -685,15 +686,8 @@ class _Importer:
 
     def translation_limits(self, table: str, translations: dict) -> str:
         """Check each translated text against its field's length."""
-        for code, texts in translations.items():
-            for name, text in texts.items():
-                limit = self.fields[table][name].max_length
-                if limit and len(text) > limit:
-                    return (
-                        f"translations[{code!r}][{name!r}] has {len(text)} "
-                        f"characters; at most {limit} fit."
-                    )
-        return ""
+        limits = {name: field.max_length for name, field in self.fields[table].items()}
+        return too_long(translations, limits)
 
     def resolve_references(self, record: Record, row: dict) -> dict | None:
         """Handle references to ids that exist nowhere (see the module doc)."""

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..texts import translations_problem
+from ..texts import too_long, translations_problem
 
 
 class HSDSModel(models.Model):
@@ -57,18 +57,14 @@ class Translatable(models.Model):
         super().clean_fields(exclude=exclude)
         if exclude and "translations" in exclude:
             return
-        if problem := translations_problem(self.translations, self.translated_fields):
+        limits = {
+            field: self._meta.get_field(field).max_length
+            for field in self.translated_fields
+        }
+        if problem := translations_problem(
+            self.translations, self.translated_fields
+        ) or too_long(self.translations, limits):
             raise ValidationError({"translations": problem})
-        for code, texts in self.translations.items():
-            for field, text in texts.items():
-                limit = self._meta.get_field(field).max_length
-                if limit and len(text) > limit:
-                    raise ValidationError(
-                        {
-                            "translations": f"translations[{code!r}][{field!r}] "
-                            f"has {len(text)} characters; at most {limit} fit."
-                        }
-                    )
 
     def translated(self, field: str, language: str) -> tuple[str, str]:
         """Return (text, its language) of `field` to show in `language`.
