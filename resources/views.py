@@ -11,9 +11,10 @@ from django.db.models import Prefetch, TextField
 from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
@@ -23,6 +24,7 @@ from .context_processors import client_list_ids
 from .filters import ServiceFilter
 from .forms import ReportProblemForm
 from .models import Organization, Service, TaxonomyTerm
+from .models.base import listing_languages
 from .models.services import ServiceCoverage
 from .opening import attach_opening, closure_lines, summary_lines
 from .policy import verification_policy
@@ -359,6 +361,14 @@ class ServicePreviewView(ServiceDetailView):
 
     preview_note = ""
 
+    def get(self, request, *args, **kwargs):
+        # `?lang=es`: the page as a Spanish speaker reads it.
+        language = request.GET.get("lang")
+        if language not in listing_languages():
+            return super().get(request, *args, **kwargs)
+        with translation.override(language):
+            return super().get(request, *args, **kwargs).render()
+
     def get_queryset(self):
         return Service.objects.for_detail()
 
@@ -366,7 +376,15 @@ class ServicePreviewView(ServiceDetailView):
         card = Service.objects.for_listing().get(pk=self.object.pk)
         attach_opening([card], timezone.now())
         return super().get_context_data(
-            preview={"card": card, "note": self.preview_note}, **kwargs
+            preview={
+                "card": card,
+                "note": self.preview_note,
+                "languages": [
+                    (code, get_language_info(code)["name_local"])
+                    for code in listing_languages()
+                ],
+            },
+            **kwargs,
         )
 
     def render_to_response(self, context, **kwargs):

@@ -36,6 +36,21 @@ def test_a_caseworker_previews_a_draft_card_and_page(caseworker_client, draft):
     assert preview_url(draft) in caseworker_client.get(edit).text
 
 
+def test_a_caseworker_previews_the_page_a_spanish_speaker_reads(
+    caseworker_client, draft
+):
+    draft.translations = {"es": {"name": "Centro de acogida Harbor"}}
+    draft.save()
+
+    english = caseworker_client.get(preview_url(draft)).text
+    spanish = caseworker_client.get(preview_url(draft), {"lang": "es"}).text
+
+    assert '<a href="?lang=es" lang="es">español</a>' in english
+    assert "<h1>Harbor drop-in</h1>" in english
+    assert "<h1>Centro de acogida Harbor</h1>" in spanish
+    assert '<html lang="es">' in spanish
+
+
 def test_only_signed_in_staff_who_may_see_the_listing_preview_it(client, draft):
     assert client.get(preview_url(draft)).status_code == 302  # to sign in
     client.force_login(make_editor(make_service().organization))
