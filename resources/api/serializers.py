@@ -68,10 +68,36 @@ def _utc():
     return serializers.DateTimeField(read_only=True, default_timezone=dt.UTC)
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "Extension: the object's text in other languages, by "
+        'language code, e.g. {"es": {"description": "..."}}.',
+        "additionalProperties": {
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+        },
+    }
+)
+class TranslationsField(serializers.JSONField):
+    """Our `translations` extension (see `resources.texts`)."""
+
+
 class HSDSSerializer(serializers.ModelSerializer):
-    """Leave out empty optional values; keep the keys HSDS requires."""
+    """Leave out empty optional values; keep the keys HSDS requires.
+
+    A translatable object's text comes in the language the request asked
+    for (`context["language"]`), and all of it under `translations`.
+    """
 
     required_keys: tuple[str, ...] = ("id",)
+    with_translations = True
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.with_translations and issubclass(self.Meta.model, Translatable):
+            fields["translations"] = TranslationsField(read_only=True)
+        return fields
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -86,17 +112,14 @@ class HSDSSerializer(serializers.ModelSerializer):
 
 
 def _translate(data: dict, instance: Translatable, language: str | None) -> None:
-    """Give `instance`'s text in `language` where it has it, and all of it.
+    """Put `instance`'s text in `language` in its fields, where it has it.
 
-    The translated fields hold the text in the language asked for (the
-    English where there is none yet); our `translations` extension holds
-    every other language's text, as HSDS files exchange it.
+    Elsewhere the English stays; every language's text is in `translations`.
     """
     if language and language != settings.LANGUAGE_CODE:
         for field in instance.translated_fields:
             if field in data:
                 data[field] = instance.translated(field, language)[0]
-    data["translations"] = instance.translations or {}
 
 
 # Small objects ---------------------------------------------------------------
@@ -655,6 +678,7 @@ class ServiceMinimalSerializer(HSDSSerializer):
 
     last_modified = _utc()
     required_keys = ("id", "name", "status")
+    with_translations = False
 
     class Meta:
         model = Service
