@@ -58,10 +58,12 @@ def test_spanish_pages_show_no_unmarked_english_listing_text(visit, demo):
 def test_english_fallback_is_labelled_for_the_reader(visit, demo):
     service = Service.objects.published().order_by("name").first()
     Service.objects.filter(pk=service.pk).update(translations={})
-    session = visit(width=320)
+    session = visit(width=320, bypass_csp=True)
 
     session.open("/es" + service.get_absolute_url())
 
     about = session.page.locator("article.service p", has_text=service.description)
     assert about.locator('span[lang="en"]').inner_text() == service.description
     assert "(en inglés)" in about.inner_text()
+    assert session.axe_violations() == []
+    session.page.screenshot(path="/tmp/es-fallback.png", full_page=True)
