@@ -25,7 +25,7 @@ from .filters import ServiceFilter
 from .forms import ReportProblemForm
 from .models import Organization, Service, TaxonomyTerm
 from .models.base import listing_languages
-from .models.services import ServiceCoverage
+from .models.services import ServiceCoverage, attach_card_phones
 from .opening import attach_opening, closure_lines, summary_lines
 from .policy import verification_policy
 from .services import zero_result_search_record
@@ -162,6 +162,7 @@ class ServiceSearchView(FilterView):
         context = super().get_context_data(**kwargs)
         services = list(context["services"])
         attach_opening(services, timezone.now())
+        attach_card_phones(services)
         self.name_serving_areas(services)
         context["services"] = services
         context["active_filters"] = self.active_filters()
@@ -375,6 +376,7 @@ class ServicePreviewView(ServiceDetailView):
     def get_context_data(self, **kwargs):
         card = Service.objects.for_listing().get(pk=self.object.pk)
         attach_opening([card], timezone.now())
+        attach_card_phones([card])
         return super().get_context_data(
             preview={
                 "card": card,
@@ -408,6 +410,7 @@ class OrganizationDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         attach_opening(self.object.public_services, timezone.now())
+        attach_card_phones(self.object.public_services)
         return super().get_context_data(**kwargs)
 
 

@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 
 from resources.models import Service
+from resources.models.services import attach_card_phones
 
 from .factories import link, make_location, make_phone, make_service
 
@@ -32,7 +33,9 @@ def service(db):
 
 
 def listed(service) -> Service:
-    return Service.objects.for_listing().get(pk=service.pk)
+    card = Service.objects.for_listing().get(pk=service.pk)
+    attach_card_phones([card])
+    return card
 
 
 def test_a_fax_entered_first_is_never_the_call_button(client, service):

@@ -274,7 +274,7 @@ def many_services(count):
         "combined",
     ],
 )
-def test_query_count_is_fixed_and_at_most_ten(client, settings, params):
+def test_query_count_is_fixed_and_at_most_eleven(client, settings, params):
     settings.DIRECTORY_PAGE_SIZE = 50
 
     def count():
@@ -292,7 +292,9 @@ def test_query_count_is_fixed_and_at_most_ten(client, settings, params):
     many_services(30)
     rebuild_index()
     assert count() == few
-    assert few <= 10
+    # Ten, and the cards' phones in one query of their own: a subquery per
+    # card scanned every phone (`attach_card_phones`).
+    assert few <= 11
 
 
 def test_pages_continue_one_ranked_list(client, settings):

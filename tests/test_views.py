@@ -180,7 +180,7 @@ def test_list_pages_cost_the_same_queries_for_2_or_20_rows(client, url):
     rich_services(18)
     many = queries_for(client, url)
     assert few == many
-    assert many <= 8
+    assert many <= 9  # the cards' phones are one query (attach_card_phones)
 
 
 def test_detail_page_queries_do_not_grow_with_related_rows(client):
