@@ -18,7 +18,7 @@ from resources import areas, geo
 from resources.derived import refresh_services
 from resources.models import Service, ServiceArea
 from resources.models.locations import LocationType
-from resources.models.services import ServiceCoverage
+from resources.models.services import ServiceCoverage, attach_card_phones
 
 from .factories import link, make_location, make_phone, make_service
 
@@ -255,6 +255,7 @@ class CardTests(TestCase):
         service = make_service(name="A line")
         make_phone(service=service)
         service = Service.objects.for_listing().get(pk=service.pk)
+        attach_card_phones([service])
         for name, value in annotations.items():
             setattr(service, name, value)
         return render_to_string(
