@@ -8,12 +8,15 @@ from resources.admin.accounts import (
     StaffPasswordResetView,
     UnlockingPasswordResetConfirmView,
 )
+from resources.health import healthz
 
 admin.site.site_header = "Directory administration"
 admin.site.site_title = "Directory admin"
 admin.site.index_title = "Listings and taxonomy"
 
 urlpatterns = [
+    # For load balancers: the database and the cache answer (no data).
+    path("healthz", healthz, name="healthz"),
     # HSDS data exchange pages for administrators, before the admin's catch-all.
     path("admin/hsds/", include("resources.hsds.urls")),
     # Forgotten passwords (the admin's sign-in page links here by this name).
