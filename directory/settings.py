@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After it: a signed-in user reads the primary.
+    "resources.replicas.ReplicaReadsMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "resources.middleware.StaffSessionTimeoutMiddleware",
     "resources.middleware.AdminReferrerPolicyMiddleware",
@@ -127,6 +129,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"].setdefault(
         "options", "-c work_mem=" + os.environ.get("DJANGO_DB_WORK_MEM", "16MB")
     )
+
+# Read replicas (PostgreSQL streaming replicas of `default`): public pages
+# read from them, everything staff do and every write from the primary
+# (resources/replicas.py). Comma-separated URLs; tests mirror `default`.
+DIRECTORY_REPLICAS = []
+for number, url in enumerate(
+    filter(None, os.environ.get("DATABASE_REPLICA_URLS", "").split(",")), start=1
+):
+    alias = f"replica{number}"
+    DATABASES[alias] = dj_database_url.parse(
+        url.strip(),
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    DATABASES[alias]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    DATABASES[alias]["TEST"] = {"MIRROR": "default"}
+    DIRECTORY_REPLICAS.append(alias)
+DATABASE_ROUTERS = ["resources.replicas.ReplicaRouter"]
 
 # Time limits for the SQL of web requests (PostgreSQL), in milliseconds:
 # past them the request gets the calm 503 page instead of a hung worker.

@@ -1,5 +1,7 @@
 """The site's own middleware: outages, time limits, sessions, headers."""
 
+from contextlib import ExitStack
+
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpResponse
@@ -70,21 +72,29 @@ class DatabaseTimeoutMiddleware:
     def __call__(self, request):
         from django.urls import reverse
 
-        connection = connections["default"]
-        if connection.vendor != "postgresql":
+        # The primary and any read replica (resources/replicas.py).
+        limited = [c for c in connections.all() if c.vendor == "postgresql"]
+        if not limited:
             return self.get_response(request)
         staff = request.path.startswith(reverse("admin:index"))
         limits = settings.DIRECTORY_DB_TIMEOUTS["staff" if staff else "public"]
         statement, lock = int(limits["statement"]), int(limits["lock"])
-        pending = [f"SET statement_timeout = {statement}; SET lock_timeout = {lock}"]
+        setting = f"SET statement_timeout = {statement}; SET lock_timeout = {lock}"
 
-        def limited(execute, sql, params, many, context):
-            if pending:
-                with context["connection"].connection.cursor() as cursor:
-                    cursor.execute(pending.pop())
-            return execute(sql, params, many, context)
+        def limiter():
+            pending = [setting]  # once per connection and request
 
-        with connection.execute_wrapper(limited):
+            def limit(execute, sql, params, many, context):
+                if pending:
+                    with context["connection"].connection.cursor() as cursor:
+                        cursor.execute(pending.pop())
+                return execute(sql, params, many, context)
+
+            return limit
+
+        with ExitStack() as stack:
+            for connection in limited:
+                stack.enter_context(connection.execute_wrapper(limiter()))
             return self.get_response(request)
 
 
