@@ -229,7 +229,11 @@ def api_url(service):
 
 @pytest.mark.parametrize(
     "query, headers",
-    [({"lang": "es"}, {}), ({}, {"HTTP_ACCEPT_LANGUAGE": "es-MX,es;q=0.9"})],
+    [
+        ({"lang": "es"}, {}),
+        ({"lang": "es-MX"}, {"HTTP_ACCEPT_LANGUAGE": "en"}),
+        ({}, {"HTTP_ACCEPT_LANGUAGE": "es-MX,es;q=0.9"}),
+    ],
 )
 def test_the_api_gives_the_spanish_text_when_asked(client, shelter, query, headers):
     response = client.get(api_url(shelter), query, **headers)

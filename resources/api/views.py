@@ -77,6 +77,8 @@ class HSDSViewMixin:
             supported = listing_languages()
             asked = self.request.query_params.get("lang")
             if asked is not None and asked not in supported:
+                asked = asked.split("-")[0].lower()  # "es-MX": Spanish
+            if asked is not None and asked not in supported:
                 raise exceptions.ValidationError(
                     {"lang": [f"Choose one of: {', '.join(supported)}."]}
                 )
