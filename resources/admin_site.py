@@ -147,8 +147,8 @@ class DirectoryAdminSite(admin.AdminSite):
 
     def todays_work(self, request) -> dict:
         """Count what waits for this user: verifications, drafts, imports."""
+        from .admin.translations import other_languages
         from .models import Job, Service
-        from .models.base import listing_languages
         from .models.services import VerificationState
 
         user = request.user
@@ -173,7 +173,7 @@ class DirectoryAdminSite(admin.AdminSite):
             ).count()
             work["untranslated"] = [
                 (code, get_language_info(code)["name_translated"], count)
-                for code in listing_languages()[1:]
+                for code in other_languages()
                 if (
                     count := Service.objects.published()
                     .missing_translation(code)

@@ -18,31 +18,23 @@ def test_healthy_when_the_database_and_the_cache_answer(client):
 
 
 @pytest.mark.django_db
-def test_a_database_that_does_not_answer_fails_the_check(client, monkeypatch):
+@pytest.mark.parametrize(
+    "part, target, method, error",
+    [
+        ("database", connection, "cursor", OperationalError("connection refused")),
+        ("cache", cache, "set", ConnectionError("Redis is down")),
+    ],
+)
+def test_a_part_that_does_not_answer_fails_the_check(
+    client, monkeypatch, part, target, method, error
+):
     def refuse(*args, **kwargs):
-        raise OperationalError("connection refused")
+        raise error
 
-    monkeypatch.setattr(connection, "cursor", refuse)
+    monkeypatch.setattr(target, method, refuse)
 
     response = client.get(URL)
 
     assert response.status_code == 503
-    assert response.json()["database"] == "failing"
-    assert response.json()["cache"] == "ok"
-
-
-@pytest.mark.django_db
-def test_a_cache_that_does_not_answer_fails_the_check(client, monkeypatch):
-    def refuse(*args, **kwargs):
-        raise ConnectionError("Redis is down")
-
-    monkeypatch.setattr(cache, "set", refuse)
-
-    response = client.get(URL)
-
-    assert response.status_code == 503
-    assert response.json() == {
-        "status": "failing",
-        "database": "ok",
-        "cache": "failing",
-    }
+    other = {"database": "cache", "cache": "database"}[part]
+    assert response.json() == {"status": "failing", part: "failing", other: "ok"}

@@ -96,7 +96,6 @@ def test_a_translated_text_is_never_blank(db):
     assert service.translated("description", "es") == ("Food.", "en")
     assert service.translated("name", "es") == ("X", "es")
     assert service.translated("name", "en") == (service.name, "en")
-    assert service.missing_translations("es") == ["description"]
 
 
 @pytest.mark.parametrize(

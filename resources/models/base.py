@@ -77,14 +77,6 @@ class Translatable(models.Model):
                 return text, language
         return getattr(self, field), settings.LANGUAGE_CODE
 
-    def missing_translations(self, language: str) -> list[str]:
-        """Return the fields with base text but no text in `language`."""
-        return [
-            field
-            for field in self.translated_fields
-            if getattr(self, field) and self.translated(field, language)[1] != language
-        ]
-
 
 class Channel(models.TextChoices):
     """Through what a change came: set on each history entry."""
