@@ -341,6 +341,9 @@ CACHES = {
 DIRECTORY_STATE = os.environ.get("DIRECTORY_STATE", "CT")
 DIRECTORY_NAME = os.environ.get("DIRECTORY_NAME", "Hartford County Help Directory")
 DIRECTORY_PAGE_SIZE = 20
+# How long a cached search result or page is kept at most (resources.caching);
+# any change to the listings retires them at once anyway.
+DIRECTORY_CACHE_SECONDS = int(os.environ.get("DIRECTORY_CACHE_SECONDS", "600"))
 # The official HSDS 3.1 files (schemas, examples) that the conformance tests
 # read; not part of the repository (see the README, "Exchanging data").
 HSDS_SPEC_DIR = Path(

@@ -8,6 +8,11 @@ determined by the records themselves. Bulk writes (`bulk_create`,
 `QuerySet.update`) send no signals: code that uses them marks and
 refreshes the services itself, and `manage.py rebuild_indexes` rebuilds all.
 
+Once the rows are rebuilt, the data version is raised (`caching.bump`):
+cached search results and pages of the old data are no longer used. Any
+change to listing data raises it, derived rows or not (a cost option, a
+contact).
+
 The note is durable: each affected service gets a `StaleService` row in the
 same transaction as the change, cleared once its rows are rebuilt. Should
 the rebuild never happen (the process killed just after the commit, a lost
@@ -24,22 +29,36 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from . import areas
+from . import areas, caching
 from .models import (
+    Accessibility,
     Address,
+    AliasLanguage,
     Attribute,
     Closure,
+    ConceptAlias,
+    Contact,
+    CostOption,
+    Funding,
     Language,
     Location,
     Organization,
+    OrganizationIdentifier,
     Phone,
+    Program,
+    RequiredDocument,
     Schedule,
     Service,
     ServiceArea,
     ServiceAtLocation,
+    ServiceCapacity,
     StaleService,
+    SynonymGroup,
+    Taxonomy,
     TaxonomyTerm,
     TermMapping,
+    Unit,
+    Url,
 )
 from .models.search import SearchEntry
 from .models.services import ServiceCoverage
@@ -72,8 +91,12 @@ def refresh_statistics() -> None:
             cursor.execute("ANALYZE")
 
 
-def refresh_services(service_ids) -> None:
-    """Recompute every derived row of these services, now."""
+def refresh_services(service_ids, *, bump: bool = True) -> None:
+    """Recompute every derived row of these services, now.
+
+    Then raise the data version, unless `bump` is false: cached results and
+    pages show the new rows at once.
+    """
     from .search import index_services
     from .services import opening_windows_rebuild
 
@@ -83,6 +106,8 @@ def refresh_services(service_ids) -> None:
     opening_windows_rebuild(service_ids=service_ids)
     index_services(service_ids)
     coverage_rebuild(service_ids)
+    if bump:
+        caching.bump()
 
 
 def coverage_rebuild(service_ids) -> int:
@@ -273,7 +298,10 @@ class _Pending:
 
     def flush(self) -> None:
         connection._directory_pending = None
-        rebuild(self.ids, self.token)
+        try:
+            rebuild(self.ids, self.token)
+        finally:
+            caching.bump()
 
 
 def _pending(connection) -> _Pending:
@@ -295,19 +323,25 @@ def _pending(connection) -> _Pending:
 def _note_change(sender, instance, **kwargs):
     if kwargs.get("raw"):
         return  # loaddata: the fixture's derived rows are rebuilt separately
-    ids = affected_services(instance)
-    if not ids:
-        return
+    ids = affected_services(instance) if sender in WATCHED else set()
     connection = transaction.get_connection()
     if connection.in_atomic_block:
-        _pending(connection).add(ids)
-    else:
-        # Committed at once: the note outlives a failed or lost rebuild.
-        token = mark_stale(ids)
-        try:
-            rebuild(ids, token)
-        except Exception:  # noqa: BLE001 - the change is saved; repair rebuilds
-            logger.exception("Derived rows left for repair")
+        if ids:
+            _pending(connection).add(ids)
+        elif not connection.run_on_commit or (
+            connection.run_on_commit[-1][1] is not caching.bump
+        ):
+            # Nothing to rebuild: the version alone, once per run of saves.
+            transaction.on_commit(caching.bump, robust=True)
+        return
+    # Committed at once: the note outlives a failed or lost rebuild.
+    try:
+        if ids:
+            rebuild(ids, mark_stale(ids))
+    except Exception:  # noqa: BLE001 - the change is saved; repair rebuilds
+        logger.exception("Derived rows left for repair")
+    finally:
+        caching.bump()
 
 
 # Repair ----------------------------------------------------------------------
@@ -384,7 +418,9 @@ def audit_next(batch_size: int) -> int:
     if not batch:
         cache.delete(AUDIT_CURSOR)
         return 0
-    refresh_services(batch)
+    # Rows that should be right already: what it corrects shows once the
+    # cached pages expire (DIRECTORY_CACHE_SECONDS), not every round.
+    refresh_services(batch, bump=False)
     cache.set(AUDIT_CURSOR, batch[-1], None)
     return len(batch)
 
@@ -406,8 +442,31 @@ WATCHED = (
 )
 
 
+# Listing data without derived rows: a change still raises the data version.
+# Not here: what the public pages write (corrections, zero-result counts),
+# the derived rows themselves and staff bookkeeping, none of which a public
+# page shows.
+LISTINGS = (
+    *WATCHED,
+    Accessibility,
+    AliasLanguage,
+    ConceptAlias,
+    Contact,
+    CostOption,
+    Funding,
+    OrganizationIdentifier,
+    Program,
+    RequiredDocument,
+    ServiceCapacity,
+    SynonymGroup,
+    Taxonomy,
+    Unit,
+    Url,
+)
+
+
 def connect() -> None:
-    for model in WATCHED:
+    for model in LISTINGS:
         post_save.connect(_note_change, sender=model, dispatch_uid=f"derived-{model}")
         post_delete.connect(
             _note_change, sender=model, dispatch_uid=f"derived-del-{model}"

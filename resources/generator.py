@@ -36,6 +36,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from . import caching
 from . import generator_words as words
 from .derived import coverage_rebuild
 from .models import (
@@ -756,6 +757,7 @@ def write_batch(*, batch: Batch, indexer: Callable | None) -> Counter:
         written["coverage rows"] += coverage_rebuild(service_ids)
         if indexer is not None:
             indexer(service_ids)
+        transaction.on_commit(caching.bump)
     return written
 
 

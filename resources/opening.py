@@ -84,6 +84,7 @@ def attach_opening(services: Sequence[Service], at: dt.datetime) -> None:
             service.hours_rules, [hours.Closure.of(c) for c in recent]
         )
         service.opening = describe(service, at)
+        service.opening_until = _lines_change(service, at)
 
 
 ONE_DAY = dt.timedelta(days=1)
@@ -101,6 +102,22 @@ def _day_and_time(moment: dt.datetime, now: dt.datetime) -> str:
     if moment - now < dt.timedelta(days=7):
         return f"{DAY_NAMES[moment.weekday()]} {_time(moment)}"
     return f"{formats.date_format(moment, 'MONTH_DAY_FORMAT')} {_time(moment)}"
+
+
+def _lines_change(service: Service, at: dt.datetime) -> dt.datetime:
+    """Return when the service's hours lines would next read differently.
+
+    At its next opening or closing, or at midnight where it is ("today"
+    becomes a day's name): how long a page showing them may be kept.
+    """
+    local = at.astimezone(service.hours_zone)
+    midnight = dt.datetime.combine(
+        local.date() + ONE_DAY, dt.time(), tzinfo=service.hours_zone
+    )
+    status = hours.status_at(service.opening_rules, at, service.hours_zone)
+    if status.changes_at is not None:
+        return min(midnight, status.changes_at)
+    return midnight
 
 
 def describe(service: Service, at: dt.datetime) -> dict:

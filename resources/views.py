@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, TextField
 from django.db.models.functions import Cast
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from . import areas, geo, ratelimit, search, taxonomies
+from . import areas, caching, geo, ratelimit, search, taxonomies
 from .context_processors import client_list_ids
 from .filters import ServiceFilter
 from .forms import ReportProblemForm
@@ -37,7 +38,43 @@ def top_categories():
     ).order_by("name")
 
 
-class HomeView(TemplateView):
+class KeptPageMixin:
+    """Render a public page once and keep it until what it shows changes.
+
+    Only pages that depend on nothing a person typed or carries: no query
+    string but a page number (a client list in the URL is the person's).
+    Kept per address and language, under the data version
+    (`resources.caching`), and only until its hours lines would change
+    (`kept_until`, set while rendering). Browsers are still told to store
+    nothing.
+    """
+
+    kept_until = None
+
+    def keeps(self, request) -> bool:
+        return set(request.GET) <= {"page"}
+
+    def get(self, request, *args, **kwargs):
+        if not self.keeps(request):
+            return super().get(request, *args, **kwargs)
+        key = caching.key(
+            "page", request, [request.get_full_path(), translation.get_language()]
+        )
+        if (content := caching.get(key)) is not None:
+            return HttpResponse(content)
+        response = super().get(request, *args, **kwargs)
+        if response.status_code == 200:
+            response.render()
+            caching.put(key, response.content, until=self.kept_until)
+        return response
+
+
+def lines_change(services) -> dt.datetime | None:
+    """Return when the first of these services' hours lines changes (`kept_until`)."""
+    return min((service.opening_until for service in services), default=None)
+
+
+class HomeView(KeptPageMixin, TemplateView):
     template_name = "resources/home.html"
 
     def get_context_data(self, **kwargs):
@@ -58,9 +95,11 @@ class CappedPaginator(Paginator):
     cap = 1000
     keys = ("distance", "rank", "coverage", "reach")
 
-    def __init__(self, object_list, per_page, *, load, **kwargs):
+    def __init__(self, object_list, per_page, *, load, found=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.load = load
+        if found is not None:  # the results of the same search, kept
+            self.found, self.present_keys = found
 
     @classmethod
     def keys_of(cls, queryset) -> list[str]:
@@ -119,6 +158,76 @@ class ServiceSearchView(FilterView):
     # A bad parameter is reported and ignored, not an empty page.
     strict = False
 
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        self.filterset.is_valid()  # a bad filter is reported and ignored
+        self.results_key = self.results_cache_key()
+        self.kept = caching.get(self.results_key) if self.results_key else None
+        if self.kept is None:
+            self.object_list = self.filterset.qs
+        else:
+            # The same search was ranked a moment ago: its ids in order.
+            self.object_list = self.filterset.queryset
+            self.understand(relaxed=self.kept["relaxed"])
+        context = self.get_context_data(
+            filter=self.filterset, object_list=self.object_list
+        )
+        return self.render_to_response(context)
+
+    def results_cache_key(self) -> str | None:
+        """Return the key of this search's results, or None to keep none.
+
+        The filters as understood, so that "Food " and "food" are one
+        search; the minute for "open now". A search near a position (a
+        phone's location) is never kept.
+        """
+        parts = {}
+        for name, value in self.filterset.form.cleaned_data.items():
+            if value in (None, "", [], False):
+                continue
+            if isinstance(value, geo.Point):
+                if value.zip_code is None and value.town is None:
+                    return None
+                value = (value.lat, value.lon)
+            elif name == "q":
+                value = " ".join(value.casefold().split())
+            elif isinstance(value, list):
+                value = sorted(value)
+            parts[name] = value
+        if parts.get("open_now"):
+            parts["minute"] = self.minute().isoformat()
+        return caching.key("results", self.request, parts)
+
+    def minute(self) -> dt.datetime:
+        return timezone.now().replace(second=0, microsecond=0)
+
+    def understand(self, *, relaxed: bool) -> None:
+        """Read the words again (cheap) for the page's notices; no ranking."""
+        text = (self.filterset.form.cleaned_data.get("q") or "").strip()
+        if text:
+            self.request.search_memo["outcome"] = search.understand(
+                text,
+                using=self.object_list.db,
+                relaxed=relaxed,
+                memo=self.request.search_memo,
+            )
+
+    def keep_results(self, paginator) -> None:
+        if self.results_key is None or self.kept is not None:
+            return
+        outcome = self.request.search_memo.get("outcome")
+        until = None
+        if self.filterset.form.cleaned_data.get("open_now"):
+            until = self.minute() + dt.timedelta(minutes=1)
+        caching.put(
+            self.results_key,
+            {
+                "found": (paginator.found, paginator.present_keys),
+                "relaxed": bool(outcome and outcome.relaxed),
+            },
+            until=until,
+        )
+
     def get_paginate_by(self, queryset):
         return settings.DIRECTORY_PAGE_SIZE
 
@@ -139,6 +248,7 @@ class ServiceSearchView(FilterView):
             queryset,
             per_page,
             load=Service.objects.published().for_listing().in_bulk,
+            found=self.kept and self.kept["found"],
             **kwargs,
         )
 
@@ -146,6 +256,7 @@ class ServiceSearchView(FilterView):
         # Out-of-range or malformed page numbers show the nearest real page.
         paginator = self.get_paginator(queryset, page_size)
         page = paginator.get_page(self.request.GET.get("page"))
+        self.keep_results(paginator)
         return paginator, page, page.object_list, page.has_other_pages()
 
     def name_serving_areas(self, services) -> None:
@@ -162,6 +273,7 @@ class ServiceSearchView(FilterView):
         context = super().get_context_data(**kwargs)
         services = list(context["services"])
         attach_opening(services, timezone.now())
+        self.kept_until = lines_change(services)
         attach_card_phones(services)
         self.name_serving_areas(services)
         context["services"] = services
@@ -302,7 +414,7 @@ class ServiceSearchView(FilterView):
         return set()
 
 
-class CategoryDetailView(ServiceSearchView):
+class CategoryDetailView(KeptPageMixin, ServiceSearchView):
     """The search page, within one category and its sub-categories."""
 
     template_name = "resources/category_detail.html"
@@ -329,7 +441,7 @@ class CategoryDetailView(ServiceSearchView):
         return {"category"}
 
 
-class ServiceDetailView(DetailView):
+class ServiceDetailView(KeptPageMixin, DetailView):
     context_object_name = "service"
 
     def get_queryset(self):
@@ -341,6 +453,7 @@ class ServiceDetailView(DetailView):
     def get_context_data(self, **kwargs):
         now = timezone.now()
         attach_opening([self.object], now)
+        self.kept_until = self.object.opening_until
         policy = verification_policy()
         months = getattr(self.object, "verification_months", policy.months)
         return super().get_context_data(
@@ -361,6 +474,9 @@ class ServicePreviewView(ServiceDetailView):
     """
 
     preview_note = ""
+
+    def keeps(self, request) -> bool:
+        return False  # drafts, for staff: never kept
 
     def get(self, request, *args, **kwargs):
         # `?lang=es`: the page as a Spanish speaker reads it.
@@ -396,7 +512,7 @@ class ServicePreviewView(ServiceDetailView):
         return response
 
 
-class OrganizationDetailView(DetailView):
+class OrganizationDetailView(KeptPageMixin, DetailView):
     context_object_name = "organization"
 
     def get_queryset(self):
@@ -410,6 +526,7 @@ class OrganizationDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         attach_opening(self.object.public_services, timezone.now())
+        self.kept_until = lines_change(self.object.public_services)
         attach_card_phones(self.object.public_services)
         return super().get_context_data(**kwargs)
 

@@ -387,15 +387,16 @@ def test_a_search_added_as_alias_finds_the_category_later(
     form = client.get(vocabulary_url("alias"), {"words": "azotea"})
     assert form.status_code == 200
     assert form.context["form"].initial["language"] == "es"
-    response = client.post(
-        vocabulary_url("alias"),
-        {
-            "words": "azotea",
-            "apply": "1",
-            "term": str(term("housing").pk),
-            "language": "es",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            vocabulary_url("alias"),
+            {
+                "words": "azotea",
+                "apply": "1",
+                "term": str(term("housing").pk),
+                "language": "es",
+            },
+        )
 
     assert response.status_code == 302
     assert response.url == reverse("admin:reports")

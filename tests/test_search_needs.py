@@ -76,15 +76,16 @@ def test_the_page_says_which_category_it_shows(client):
     assert reverse("resources:category-detail", args=["housing"]) in response.text
 
 
-def test_caseworkers_aliases_apply_at_once(client):
+def test_caseworkers_aliases_apply_at_once(client, django_capture_on_commit_callbacks):
     service = make_service(name="Night beds", description="Beds for tonight.")
     tag(service, "emergency-shelter")
     built(service)
     assert page(client, "zorgleflat") == []
 
-    ConceptAlias.objects.create(
-        term=service.attributes.get().taxonomy_term, phrase="zorgleflat"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        ConceptAlias.objects.create(
+            term=service.attributes.get().taxonomy_term, phrase="zorgleflat"
+        )
 
     assert page(client, "zorgleflat") == ["Night beds"]
 

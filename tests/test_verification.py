@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.urls import reverse
@@ -266,6 +267,7 @@ def test_overdue_warning_only_after_the_configured_grace_period(client, db, sett
     settings.DIRECTORY_VERIFICATION_POLICY = verification_policy().__dict__ | {
         "public_warning_after_days": 14
     }
+    cache.clear()  # a new setting comes with a restart and a new release
     assert warning in client.get(stale.get_absolute_url()).text
     assert warning in client.get(hotline.get_absolute_url()).text
     assert warning not in client.get(fresh.get_absolute_url()).text

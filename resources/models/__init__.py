@@ -19,6 +19,7 @@ from .search import (
 )
 from .services import (
     CostOption,
+    DataVersion,
     RequiredDocument,
     Service,
     ServiceArea,
@@ -39,6 +40,7 @@ __all__ = [
     "Contact",
     "ConceptAlias",
     "CostOption",
+    "DataVersion",
     "Funding",
     "Job",
     "Language",

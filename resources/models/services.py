@@ -919,3 +919,19 @@ class StaleService(models.Model):
 
     def __str__(self):
         return str(self.service_id)
+
+
+class DataVersion(models.Model):
+    """One row: a number that every committed change to the listings raises.
+
+    Cached search results and pages are keyed by it (`resources.caching`),
+    so an edit, a publish or an import shows at once in every worker and on
+    every machine, whatever cache each one has. Raised after the change's
+    derived rows are rebuilt (`resources.derived`).
+    """
+
+    number = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return str(self.number)

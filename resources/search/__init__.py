@@ -65,6 +65,7 @@ __all__ = [
     "related_terms",
     "search_services",
     "suggest",
+    "understand",
     "vocabulary_changed",
 ]
 
@@ -212,6 +213,19 @@ def _understood(text: str, using: str, memo: dict | None) -> tuple:
         return needs, negatives, (shown if replaced else None), query.age
 
     return _cached(memo, ("understood", using, text), compute)
+
+
+def understand(
+    text: str, *, using: str, relaxed: bool = False, memo: dict | None = None
+) -> Outcome:
+    """Return what a search makes of `text`, without searching.
+
+    For a page whose results were kept (`resources.caching`): the needs
+    and the corrected text, as `search_services` would put in the memo;
+    whether the search was `relaxed` comes with the results.
+    """
+    needs, _negatives, corrected, _age = _understood(text, using, memo)
+    return Outcome(needs=needs, relaxed=relaxed and len(needs) > 1, corrected=corrected)
 
 
 def search_services(

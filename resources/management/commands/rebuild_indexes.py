@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from ...caching import bump
 from ...derived import coverage_rebuild, refresh_statistics
 from ...models import Service, StaleService
 from ...search import rebuild_index
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             f"Opening windows: {windows} windows for {services} services."
         )
         self.stdout.write(f"Served from afar: {coverage} coverage rows.")
+        bump()
         # Everything noted stale before the rebuild began is rebuilt now.
         StaleService.objects.filter(noted_at__lt=started).delete()
         refresh_statistics()
