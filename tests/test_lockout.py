@@ -6,7 +6,11 @@ X-Forwarded-For only behind a proxy we trust; a locked caseworker unlocks
 by e-mail; limits live in the shared cache (Redis) across processes.
 """
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -161,12 +165,45 @@ def redis_cache(settings):
     RedisCache(location, {"KEY_PREFIX": prefix}).clear()
 
 
-def test_limits_hold_across_processes_in_redis(redis_cache):
-    location, prefix = redis_cache
-    request = RequestFactory().post("/", REMOTE_ADDR=ATTACKER)
-    for _ in range(3):
-        ratelimit.hit(request, "report", window=ratelimit.dt.timedelta(hours=1))
+# Another worker process: counts three reports from the attacker's address
+# in the same Redis, then says whether a fourth would still be allowed.
+OTHER_WORKER = """
+import django
+django.setup()
+from django.test import RequestFactory
+from resources import ratelimit
+request = RequestFactory().post("/", REMOTE_ADDR=%r)
+hour = ratelimit.dt.timedelta(hours=1)
+for _ in range(3):
+    ratelimit.hit(request, "report", window=hour)
+print(ratelimit.count(request, "report"))
+"""
 
-    # Another worker: its own client and connections, the same Redis.
-    other_worker = RedisCache(location, {"KEY_PREFIX": prefix})
-    assert other_worker.get(ratelimit.client_key(request, "report")) == 3
+
+def test_limits_hold_across_processes_in_redis(redis_cache, settings):
+    location, prefix = redis_cache
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "directory.settings",
+        "DJANGO_DEBUG": "1",
+        "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+        "REDIS_URL": location,
+        "DJANGO_CACHE_PREFIX": prefix,
+    }
+    env.pop("DATABASE_URL", None)  # the limit needs no database
+    worker = subprocess.run(
+        [sys.executable, "-c", OTHER_WORKER % ATTACKER],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert worker.returncode == 0, worker.stderr
+    assert worker.stdout.split() == ["3"]
+
+    # This process (another worker) sees the other's three, and adds its own.
+    request = RequestFactory().post("/", REMOTE_ADDR=ATTACKER)
+    assert ratelimit.count(request, "report") == 3
+    hour = ratelimit.dt.timedelta(hours=1)
+    assert ratelimit.allow(request, "report", limit=4, window=hour)
+    assert not ratelimit.allow(request, "report", limit=4, window=hour)
