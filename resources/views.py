@@ -168,7 +168,7 @@ class ServiceSearchView(FilterView):
         else:
             # The same search was ranked a moment ago: its ids in order.
             self.object_list = self.filterset.queryset
-            self.understand(relaxed=self.kept["relaxed"])
+            self.understand(self.kept)
         context = self.get_context_data(
             filter=self.filterset, object_list=self.object_list
         )
@@ -201,14 +201,15 @@ class ServiceSearchView(FilterView):
     def minute(self) -> dt.datetime:
         return timezone.now().replace(second=0, microsecond=0)
 
-    def understand(self, *, relaxed: bool) -> None:
+    def understand(self, kept: dict) -> None:
         """Read the words again (cheap) for the page's notices; no ranking."""
         text = (self.filterset.form.cleaned_data.get("q") or "").strip()
         if text:
             self.request.search_memo["outcome"] = search.understand(
                 text,
                 using=self.object_list.db,
-                relaxed=relaxed,
+                relaxed=kept["relaxed"],
+                spelling=kept["spelling"],
                 memo=self.request.search_memo,
             )
 
@@ -224,6 +225,7 @@ class ServiceSearchView(FilterView):
             {
                 "found": (paginator.found, paginator.present_keys),
                 "relaxed": bool(outcome and outcome.relaxed),
+                "spelling": self.request.search_memo.get("spelling", []),
             },
             until=until,
         )

@@ -75,6 +75,16 @@ def test_a_search_asked_again_is_not_ranked_again(client, pantry):
     assert "Pantry on Main" in first and "Pantry on Main" in again
 
 
+def test_a_misspelt_search_asked_again_needs_no_spelling_look_ups(client, pantry):
+    first = client.get(URL, {"q": "grocereis"}).text
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(URL, {"q": "grocereis"}).text
+
+    assert "Showing results for “groceries”" in first
+    assert again == first
+    assert not any("searchword" in q["sql"].lower() for q in captured)
+
+
 def test_turning_the_page_reads_the_kept_results(client, committed, settings):
     settings.DIRECTORY_PAGE_SIZE = 2
     with committed():
@@ -232,7 +242,7 @@ def test_staff_previews_are_never_kept(admin_client, committed):
 
 
 def test_nothing_typed_and_no_position_is_kept(client, pantry):
-    typed = "pregnant and scared need groceries"
+    typed = "pregnant and scaredd need grocereis"
     found(client, q=typed)
     found(client, q="groceries", near="41.7621,-72.7420")  # a phone's position
     client.get(pantry.get_absolute_url(), {"list": str(pantry.pk)})  # a client list
@@ -240,11 +250,11 @@ def test_nothing_typed_and_no_position_is_kept(client, pantry):
     entries = kept_entries()
     assert entries
     text = repr(entries)
-    for word in ("pregnant", "scared", "groceries", "41.76", "72.74"):
+    for word in ("pregnant", "scaredd", "grocereis", "41.76", "72.74"):
         assert word not in text
     # Only the typed search was kept, as ids; the position and the list, not.
     results = [key for key in entries if ":results:" in key]
     pages = [key for key in entries if ":page:" in key]
     assert len(results) == 1
     assert pages == []
-    assert set(entries[results[0]]) == {"found", "relaxed"}
+    assert set(entries[results[0]]) == {"found", "relaxed", "spelling"}

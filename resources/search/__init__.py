@@ -199,13 +199,31 @@ class Outcome:
         ]
 
 
-def _understood(text: str, using: str, memo: dict | None) -> tuple:
+def _understood(
+    text: str, using: str, memo: dict | None, spelling: list | None = None
+) -> tuple:
+    """Parse, correct and read `text` as needs, once per request.
+
+    `spelling`, what a kept search remembers of its corrections (see
+    `spelling_of`), saves their look-ups; otherwise the memo receives it.
+    """
+
     def compute():
         query = Query.parse(text)
         vocabulary = _vocabulary(using, memo)
-        corrections, keep = _corrections(
-            query, vocabulary, using=using, cutoff=AUTOCORRECT_CUTOFF, memo=memo
-        )
+        order = sorted(query.correctable_words())
+        if spelling is None:
+            corrections, keep = _corrections(
+                query, vocabulary, using=using, cutoff=AUTOCORRECT_CUTOFF, memo=memo
+            )
+            if memo is not None:
+                memo["spelling"] = [
+                    (order.index(word), correction, word in keep)
+                    for word, correction in sorted(corrections.items())
+                ]
+        else:
+            corrections = {order[i]: correction for i, correction, _kept in spelling}
+            keep = frozenset(order[i] for i, _correction, kept in spelling if kept)
         corrected = query.corrected(corrections, keep=keep)
         needs, negatives = corrected.needs(vocabulary)
         replaced = set(corrections) - keep
@@ -216,15 +234,23 @@ def _understood(text: str, using: str, memo: dict | None) -> tuple:
 
 
 def understand(
-    text: str, *, using: str, relaxed: bool = False, memo: dict | None = None
+    text: str,
+    *,
+    using: str,
+    relaxed: bool = False,
+    spelling: list | None = None,
+    memo: dict | None = None,
 ) -> Outcome:
     """Return what a search makes of `text`, without searching.
 
     For a page whose results were kept (`resources.caching`): the needs
-    and the corrected text, as `search_services` would put in the memo;
-    whether the search was `relaxed` comes with the results.
+    and the corrected text, as `search_services` would put in the memo.
+    Whether the search was `relaxed`, and its `spelling`, come with the
+    kept results: the memo of the search that ranked them holds the
+    spelling as (position among the text's correctable words, correction,
+    kept beside it), so that no word typed is kept, only the index's.
     """
-    needs, _negatives, corrected, _age = _understood(text, using, memo)
+    needs, _negatives, corrected, _age = _understood(text, using, memo, spelling)
     return Outcome(needs=needs, relaxed=relaxed and len(needs) > 1, corrected=corrected)
 
 
