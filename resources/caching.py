@@ -82,6 +82,10 @@ def get(cache_key: str):
     return cache.get(cache_key)
 
 
+def get_many(cache_keys: list[str]) -> dict:
+    return cache.get_many(cache_keys) if cache_keys else {}
+
+
 def put(cache_key: str, value, *, until: dt.datetime | None = None) -> None:
     """Keep `value` for `DIRECTORY_CACHE_SECONDS`, or only `until` if sooner."""
     seconds = settings.DIRECTORY_CACHE_SECONDS

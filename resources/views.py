@@ -21,12 +21,13 @@ from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from . import areas, caching, geo, ratelimit, search, taxonomies
+from .cards import load_cards, render_cards
 from .context_processors import client_list_ids
 from .filters import ServiceFilter
 from .forms import ReportProblemForm
 from .models import Organization, Service, TaxonomyTerm
 from .models.base import listing_languages
-from .models.services import ServiceCoverage, attach_card_phones
+from .models.services import ServiceCoverage
 from .opening import attach_opening, closure_lines, summary_lines
 from .policy import verification_policy
 from .services import zero_result_search_record
@@ -87,9 +88,10 @@ class CappedPaginator(Paginator):
     The filtered queryset yields at most `cap + 1` ids in order, with their
     sort keys (rank, distance). How many there are is the count (past the
     cap the page says "more than 1,000": nobody pages through thousands);
-    a slice of them is the page. Only the page's services are then loaded
-    in full, by `load(ids) -> {id: service}`, so a search never joins,
-    sorts or counts wide rows, and never runs twice to count.
+    a slice of them is the page. Only the page's cards are then loaded,
+    by `load(ids) -> {id: card}` (`resources.cards`, kept ones from the
+    cache), so a search never joins, sorts or counts wide rows, and never
+    runs twice to count.
     """
 
     cap = 1000
@@ -249,7 +251,7 @@ class ServiceSearchView(FilterView):
         return CappedPaginator(
             queryset,
             per_page,
-            load=Service.objects.published().for_listing().in_bulk,
+            load=lambda ids: load_cards(ids, request=self.request),
             found=self.kept and self.kept["found"],
             **kwargs,
         )
@@ -273,10 +275,8 @@ class ServiceSearchView(FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        services = list(context["services"])
-        attach_opening(services, timezone.now())
+        services = list(context["services"])  # cards (resources.cards)
         self.kept_until = lines_change(services)
-        attach_card_phones(services)
         self.name_serving_areas(services)
         context["services"] = services
         context["active_filters"] = self.active_filters()
@@ -492,9 +492,7 @@ class ServicePreviewView(ServiceDetailView):
         return Service.objects.for_detail()
 
     def get_context_data(self, **kwargs):
-        card = Service.objects.for_listing().get(pk=self.object.pk)
-        attach_opening([card], timezone.now())
-        attach_card_phones([card])
+        (card,) = render_cards([Service.objects.for_listing().get(pk=self.object.pk)])
         return super().get_context_data(
             preview={
                 "card": card,
@@ -527,10 +525,9 @@ class OrganizationDetailView(KeptPageMixin, DetailView):
         )
 
     def get_context_data(self, **kwargs):
-        attach_opening(self.object.public_services, timezone.now())
-        self.kept_until = lines_change(self.object.public_services)
-        attach_card_phones(self.object.public_services)
-        return super().get_context_data(**kwargs)
+        cards = render_cards(self.object.public_services)
+        self.kept_until = lines_change(cards)
+        return super().get_context_data(cards=cards, **kwargs)
 
 
 class BrowseSafelyView(TemplateView):

@@ -15,10 +15,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from resources import areas, geo
+from resources.cards import render_cards
 from resources.derived import refresh_services
 from resources.models import Service, ServiceArea
 from resources.models.locations import LocationType
-from resources.models.services import ServiceCoverage, attach_card_phones
+from resources.models.services import ServiceCoverage
 
 from .factories import link, make_location, make_phone, make_service
 
@@ -254,8 +255,7 @@ class CardTests(TestCase):
     def card(self, **annotations) -> str:
         service = make_service(name="A line")
         make_phone(service=service)
-        service = Service.objects.for_listing().get(pk=service.pk)
-        attach_card_phones([service])
+        (service,) = render_cards([Service.objects.for_listing().get(pk=service.pk)])
         for name, value in annotations.items():
             setattr(service, name, value)
         return render_to_string(
