@@ -61,7 +61,9 @@ class DatabaseTimeoutMiddleware:
     A hung query or a locked table then ends in the calm 503 instead of
     holding the worker until gunicorn kills it. The limits are set with the
     request's first statement, on the same cursor and outside Django's
-    query log; a request that never reaches the database costs nothing.
+    query log; a request that never reaches the database costs nothing, and
+    one whose persistent connection already has them (set in autocommit, so
+    no rollback undid them) sends nothing either.
     Management commands and the task worker never pass through here, so
     imports and rebuilds run without a limit.
     """
@@ -86,8 +88,16 @@ class DatabaseTimeoutMiddleware:
 
             def limit(execute, sql, params, many, context):
                 if pending:
-                    with context["connection"].connection.cursor() as cursor:
-                        cursor.execute(pending.pop())
+                    wrapper = context["connection"]
+                    raw = wrapper.connection
+                    if getattr(wrapper, "_directory_limits", None) != (raw, setting):
+                        with raw.cursor() as cursor:
+                            cursor.execute(setting)
+                        # Kept only outside a transaction, which could roll back.
+                        wrapper._directory_limits = (
+                            (raw, setting) if raw.autocommit else None
+                        )
+                    pending.pop()
                 return execute(sql, params, many, context)
 
             return limit
