@@ -1,21 +1,27 @@
 """What many people ask, kept in the shared cache: search results and pages.
 
-Two kinds of entry, both server-side only (public responses still tell the
-browser to store nothing):
+Three kinds of entry, all server-side only (public responses still tell
+the browser to store nothing):
 
 - a search's results: the ids and sort keys of the services a normalised
   query and its filters find, so that the next person asking the same, and
   the same person turning the page, skip the ranking;
+- a result card's own parts, per service and language (`resources.cards`);
 - a rendered page that depends on nothing a person typed (a service's
   page, an organization's, the home page, a category browsed), per
-  language, kept until its open/closed lines would change.
+  language.
 
-Every key holds the data version (`DataVersion`), which every committed
-change to the listings raises once its derived rows are rebuilt
-(`resources.derived`): an edit, a publish, an import or a new schedule
-shows at once, in every worker and on every machine. The version is read
-once per request from the database that request reads (a replica for the
-public), so it is as fresh as the rows read beside it; with local-memory
+Cards and pages are kept only until their open/closed lines would change.
+
+Every key holds the release (a digest of the code, templates,
+translations and `DIRECTORY_*` settings this process runs, so that a
+deploy never serves pages the old code rendered) and the data version
+(`DataVersion`), which every committed change to the listings raises
+once its derived rows are rebuilt (`resources.derived`): an edit, a
+publish, an import or a new schedule shows at once, in every worker and
+on every machine. The version is read once per request from the database
+that request reads (a replica for the public), so it is as fresh as the
+rows read beside it; with local-memory
 caches (no `REDIS_URL`) each worker keeps its own entries, still never
 stale. Entries also expire after `DIRECTORY_CACHE_SECONDS`.
 
@@ -26,9 +32,12 @@ a search near a position (a phone's location) is never kept.
 """
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
+import os
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -68,6 +77,25 @@ def bump() -> None:
         )
 
 
+@functools.cache
+def release() -> str:
+    """Return a digest of the code, templates, translations and settings run.
+
+    The settings: the `DIRECTORY_*` environment variables, which pages show.
+    """
+    digest = hashlib.sha256()
+    for name, value in sorted(os.environ.items()):
+        if name.startswith("DIRECTORY_"):
+            digest.update(f"{name}={value}".encode())
+    base = Path(settings.BASE_DIR)
+    for folder in ("directory", "resources", "templates"):
+        for path in sorted((base / folder).rglob("*")):
+            if path.suffix in (".py", ".html", ".mo", ".json", ".txt"):
+                digest.update(str(path.relative_to(base)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def key(kind: str, request, parts) -> str:
     """Return the cache key of `parts` (JSON-able) under the current version."""
     digest = hmac.new(
@@ -75,7 +103,7 @@ def key(kind: str, request, parts) -> str:
         json.dumps(parts, sort_keys=True, default=str).encode(),
         hashlib.sha256,
     ).hexdigest()
-    return f"{kind}:{data_version(request)}:{digest}"
+    return f"{kind}:{release()}:{data_version(request)}:{digest}"
 
 
 def get(cache_key: str):

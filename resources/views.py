@@ -421,13 +421,14 @@ class CategoryDetailView(KeptPageMixin, ServiceSearchView):
 
     template_name = "resources/category_detail.html"
 
-    def get(self, request, *args, **kwargs):
-        self.category = get_object_or_404(
+    @cached_property
+    def category(self) -> TaxonomyTerm:
+        # Looked up only when the page is rendered, not when it is kept.
+        return get_object_or_404(
             TaxonomyTerm.objects.select_related("parent"),
-            code=kwargs["code"],
+            code=self.kwargs["code"],
             taxonomy_detail_id=taxonomies.CATEGORIES_ID,
         )
-        return super().get(request, *args, **kwargs)
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
