@@ -53,7 +53,14 @@ class KeptPageMixin:
     kept_until = None
 
     def keeps(self, request) -> bool:
-        return set(request.GET) <= {"page"}
+        # A page number a person would follow: junk ones are not kept apart.
+        page = request.GET.get("page", "1")
+        return (
+            set(request.GET) <= {"page"}
+            and page.isascii()
+            and page.isdigit()
+            and len(page) <= 2
+        )
 
     def get(self, request, *args, **kwargs):
         if not self.keeps(request):

@@ -24,7 +24,7 @@ from resources.hsds import exporter
 from resources.hsds.importer import import_hsds
 from resources.models import Schedule, Service
 
-from .factories import link, make_location, make_schedule, make_service
+from .factories import link, make_location, make_schedule, make_service, tag
 
 URL = reverse("resources:service-list")
 
@@ -219,6 +219,16 @@ def test_a_kept_page_lasts_until_its_hours_line_changes(
     (key, _content, seconds), _kwargs = kept.call_args
     assert key.startswith("page:")
     assert seconds == 7 * 3600  # until it closes at 5 p.m.
+
+
+def test_a_category_browsed_is_kept_and_a_filtered_one_is_not(client, pantry):
+    tag(pantry, "food")
+    url = reverse("resources:category-detail", args=["food"])
+    for params in ({}, {"page": "2"}, {"open_now": "1"}, {"page": "x" * 40}):
+        client.get(url, params)
+
+    pages = [key for key in kept_entries() if ":page:" in key]
+    assert len(pages) == 2  # the category, and its second page
 
 
 def test_browsers_are_still_told_to_store_nothing(client, pantry):
