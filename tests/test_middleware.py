@@ -145,3 +145,47 @@ def test_staff_pages_wait_longer_than_public_ones(db, settings):
 
     assert limits(Client(), "/services/") == {"statement": "1234ms", "lock": "321ms"}
     assert limits(staff, "/admin/") == {"statement": "56789ms", "lock": "4321ms"}
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_limits_set_in_a_transaction_that_rolled_back_are_set_again(settings):
+    """A persistent connection keeps its limits, unless a rollback undid them."""
+    from django.db import transaction
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from resources.middleware import DatabaseTimeoutMiddleware
+
+    settings.DIRECTORY_DB_TIMEOUTS = {
+        "public": {"statement": 1234, "lock": 321},
+        "staff": {"statement": 56789, "lock": 4321},
+    }
+
+    def shown() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW statement_timeout")
+            return cursor.fetchone()[0]
+
+    def rolled_back(request):
+        with transaction.atomic():  # the request's first statement, inside
+            shown()
+            transaction.set_rollback(True)
+        return HttpResponse()
+
+    seen = []
+
+    def reads(request):
+        seen.append(shown())
+        return HttpResponse()
+
+    request = RequestFactory().get("/services/")
+    connection.close()  # a new connection: no limits yet
+    try:
+        DatabaseTimeoutMiddleware(rolled_back)(request)  # set, then undone
+        DatabaseTimeoutMiddleware(reads)(request)  # so set again
+        DatabaseTimeoutMiddleware(reads)(request)  # kept: nothing sent
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET statement_timeout; RESET lock_timeout")
+    assert seen == ["1234ms", "1234ms"]
