@@ -268,3 +268,15 @@ def test_nothing_typed_and_no_position_is_kept(client, pantry):
     assert len(results) == 1
     assert pages == []
     assert set(entries[results[0]]) == {"found", "relaxed", "spelling"}
+
+
+def test_every_listing_table_raises_the_data_version():
+    """A model the HSDS files carry is shown somewhere: its changes retire pages."""
+    from django.apps import apps
+
+    from resources.derived import LISTINGS
+    from resources.hsds import mapping
+
+    shown = {apps.get_model("resources", table.model) for table in mapping.TABLES}
+    # Metadata records the changes themselves; no page shows it.
+    assert shown - set(LISTINGS) == {apps.get_model("resources", "Metadata")}

@@ -205,7 +205,7 @@ def _understood(
     """Parse, correct and read `text` as needs, once per request.
 
     `spelling`, what a kept search remembers of its corrections (see
-    `spelling_of`), saves their look-ups; otherwise the memo receives it.
+    `understand`), saves their look-ups; otherwise the memo receives it.
     """
 
     def compute():
