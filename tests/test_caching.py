@@ -17,7 +17,6 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from resources import caching
 from resources.hsds import exporter
@@ -150,7 +149,17 @@ def test_an_import_shows_at_once(client, pantry, tmp_path):
     assert "Imported Pantry" in client.get(pantry.get_absolute_url()).text
 
 
-def test_new_hours_show_at_once_on_the_page_and_in_open_now(client, pantry, committed):
+@pytest.fixture
+def at_noon():
+    """A Monday noon in New York: open-all-day services are open."""
+    noon = dt.datetime(2026, 12, 7, 12, tzinfo=ZoneInfo("America/New_York"))
+    with mock.patch("django.utils.timezone.now", return_value=noon):
+        yield noon
+
+
+def test_new_hours_show_at_once_on_the_page_and_in_open_now(
+    client, pantry, committed, at_noon
+):
     assert "Hours unknown" in client.get(pantry.get_absolute_url()).text
     assert found(client, q="groceries", open_now="1") == []
 
@@ -171,15 +180,27 @@ def test_new_hours_show_at_once_on_the_page_and_in_open_now(client, pantry, comm
     assert found(client, q="groceries", open_now="1") == []
 
 
-def test_open_now_results_are_kept_for_the_minute_only(client, pantry):
-    found(client, q="groceries", open_now="1")
-    later = timezone.now() + dt.timedelta(minutes=1)
+def test_open_now_results_are_kept_for_the_minute_only(client, pantry, committed):
+    with committed():
+        make_schedule(
+            service=pantry,
+            byday="MO,TU,WE,TH,FR,SA,SU",
+            opens_at=dt.time(0),
+            closes_at=dt.time(23, 59),
+        )
+    noon = dt.datetime(2026, 12, 7, 12, 0, 10, tzinfo=ZoneInfo("America/New_York"))
 
-    with mock.patch("django.utils.timezone.now", return_value=later):
-        cold, _page = queries(client, URL, {"q": "groceries", "open_now": "1"})
-    warm, _page = queries(client, URL, {"q": "groceries", "open_now": "1"})
+    def ranked(at: dt.datetime) -> bool:
+        with (
+            mock.patch("django.utils.timezone.now", return_value=at),
+            CaptureQueriesContext(connection) as captured,
+        ):
+            assert found(client, q="groceries", open_now="1") == ["Pantry on Main"]
+        return any("searchentry" in q["sql"].lower() for q in captured)
 
-    assert warm < cold
+    assert ranked(noon)
+    assert not ranked(noon + dt.timedelta(seconds=40))  # the same minute
+    assert ranked(noon + dt.timedelta(minutes=1))  # the next
 
 
 # Pages --------------------------------------------------------------------------
