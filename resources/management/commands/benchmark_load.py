@@ -34,6 +34,7 @@ from django.db import connection
 from ... import taxonomies
 from ...models import Service, TaxonomyTerm
 from ...search.language import DATA as DATA_DIR
+from .benchmark_search import machine_speed_ms
 
 DISTINCT = 1000
 SEQUENCE = 100_000  # addresses per kind, sampled from the distinct ones
@@ -90,6 +91,25 @@ def milliseconds(text: str) -> float:
     return float(number) * UNITS[unit]
 
 
+def parse_wrk(out: str) -> dict:
+    """Read wrk's report (`--latency`): rate, requests, p50, p99, errors.
+
+    Errors are answers that were not 2xx or 3xx, and socket errors
+    (connect, read, write, timeout).
+    """
+    latency = dict(re.findall(r"\b(50|99)%\s+([\d.]+(?:us|ms|s))\b", out))
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    if socket := re.search(r"Socket errors: (.*)", out):
+        errors += sum(int(n) for n in re.findall(r"\d+", socket[1]))
+    return {
+        "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),
+        "requests": int(re.search(r"(\d+) requests in", out)[1]),
+        "p50": milliseconds(latency["50"]),
+        "p99": milliseconds(latency["99"]),
+        "errors": errors,
+    }
+
+
 class Command(BaseCommand):
     help = "Load the site under gunicorn with wrk; print requests/s and latency."
 
@@ -119,7 +139,8 @@ class Command(BaseCommand):
             f"with {options['workers']} workers, cache "
             f"{settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}, "
             f"wrk -t{options['threads']} -c{options['connections']}, "
-            f"{options['seconds']} s per kind after as long a warm-up\n"
+            f"{options['seconds']} s per kind after as long a warm-up; this "
+            f"machine runs sum(range(10**6)) in {machine_speed_ms():.0f} ms\n"
         )
         header = (
             f"{'kind':<26} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
@@ -268,19 +289,4 @@ class Command(BaseCommand):
             text=True,
             check=True,
         )
-        out = completed.stdout
-        latency = dict(re.findall(r"\b(50|99)%\s+([\d.]+(?:us|ms|s))\b", out))
-        errors = sum(
-            int(n)
-            for n in re.findall(r"(?:Non-2xx or 3xx responses|errors: .*?): (\d+)", out)
-        )
-        socket = re.search(r"Socket errors: (.*)", out)
-        if socket:
-            errors += sum(int(n) for n in re.findall(r"\d+", socket[1]))
-        return {
-            "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),
-            "requests": int(re.search(r"(\d+) requests in", out)[1]),
-            "p50": milliseconds(latency["50"]),
-            "p99": milliseconds(latency["99"]),
-            "errors": errors,
-        }
+        return parse_wrk(completed.stdout)
