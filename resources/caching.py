@@ -21,9 +21,9 @@ once its derived rows are rebuilt (`resources.derived`): an edit, a
 publish, an import or a new schedule shows at once, in every worker and
 on every machine. The version is read once per request from the database
 that request reads (a replica for the public), so it is as fresh as the
-rows read beside it; with local-memory
-caches (no `REDIS_URL`) each worker keeps its own entries, still never
-stale. Entries also expire after `DIRECTORY_CACHE_SECONDS`.
+rows read beside it; with local-memory caches (no `REDIS_URL`) each
+worker keeps its own entries, still never stale. Entries also expire
+after `DIRECTORY_CACHE_SECONDS`.
 
 Nothing that identifies a person is a key or a value: a key is a keyed
 hash (HMAC with the secret key) of what was asked, never the words; a

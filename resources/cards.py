@@ -11,7 +11,7 @@ A page of kept cards loads no service at all.
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -44,7 +44,7 @@ class Card:
     reach: int | None = None
     coverage: int | None = None
     rank: float | None = None
-    serves: tuple | None = field(default=None)
+    serves: tuple | None = None
 
     def get_absolute_url(self) -> str:
         return reverse("resources:service-detail", args=[self.pk])

@@ -55,6 +55,15 @@ def kept_entries() -> dict:
     }
 
 
+def open_all_day(service) -> None:
+    make_schedule(
+        service=service,
+        byday="MO,TU,WE,TH,FR,SA,SU",
+        opens_at=dt.time(0),
+        closes_at=dt.time(23, 59),
+    )
+
+
 @pytest.fixture
 def pantry(committed):
     with committed():
@@ -164,12 +173,7 @@ def test_new_hours_show_at_once_on_the_page_and_in_open_now(
     assert found(client, q="groceries", open_now="1") == []
 
     with committed():
-        make_schedule(
-            service=pantry,
-            byday="MO,TU,WE,TH,FR,SA,SU",
-            opens_at=dt.time(0),
-            closes_at=dt.time(23, 59),
-        )
+        open_all_day(pantry)
 
     assert "Hours unknown" not in client.get(pantry.get_absolute_url()).text
     assert found(client, q="groceries", open_now="1") == ["Pantry on Main"]
@@ -182,12 +186,7 @@ def test_new_hours_show_at_once_on_the_page_and_in_open_now(
 
 def test_open_now_results_are_kept_for_the_minute_only(client, pantry, committed):
     with committed():
-        make_schedule(
-            service=pantry,
-            byday="MO,TU,WE,TH,FR,SA,SU",
-            opens_at=dt.time(0),
-            closes_at=dt.time(23, 59),
-        )
+        open_all_day(pantry)
     noon = dt.datetime(2026, 12, 7, 12, 0, 10, tzinfo=ZoneInfo("America/New_York"))
 
     def ranked(at: dt.datetime) -> bool:

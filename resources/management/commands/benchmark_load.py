@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -156,7 +157,8 @@ class Command(BaseCommand):
                 listed.write_text("\n".join(paths) + "\n")
                 self.wrk(options, script, listed, options["seconds"])  # warm-up
                 if kind == "keyword, no repeats":
-                    # Fresh ones: the warm-up's searches must not be kept.
+                    # Walked backwards, each thread meets none of the
+                    # searches the warm-up asked (it walked forwards).
                     listed.write_text("\n".join(reversed(paths)) + "\n")
                 result = self.wrk(options, script, listed, options["seconds"])
                 self.stdout.write(
@@ -185,8 +187,18 @@ class Command(BaseCommand):
         def search(**params) -> str:
             return "/services/?" + urlencode(params)
 
-        def each(make, count=DISTINCT) -> list[str]:
-            return list(dict.fromkeys(make() for _ in range(count)))
+        def combined(**options) -> list[str]:
+            """Zipf over up to 1,000 searches, a value drawn from each list."""
+            made = (
+                search(
+                    **{
+                        name: rng.choice(value) if isinstance(value, list) else value
+                        for name, value in options.items()
+                    }
+                )
+                for _ in range(DISTINCT)
+            )
+            return zipf(list(dict.fromkeys(made)), rng)
 
         return [
             ("home", ["/"]),
@@ -198,15 +210,7 @@ class Command(BaseCommand):
             ("Spanish", zipf([search(q=q) for q in judged("es")], rng)),
             (
                 "keyword + category",
-                zipf(
-                    each(
-                        lambda: search(
-                            q=rng.choice(keywords[:200]),
-                            category=rng.choice(categories),
-                        )
-                    ),
-                    rng,
-                ),
+                combined(q=keywords[:200], category=categories),
             ),
             ("open now", [search(open_now=1)]),
             (
@@ -215,17 +219,12 @@ class Command(BaseCommand):
             ),
             (
                 "all combined",
-                zipf(
-                    each(
-                        lambda: search(
-                            q=rng.choice(keywords[:100]),
-                            category=rng.choice(categories),
-                            open_now=1,
-                            near=rng.choice(NEAR),
-                            radius=10,
-                        )
-                    ),
-                    rng,
+                combined(
+                    q=keywords[:100],
+                    category=categories,
+                    open_now=1,
+                    near=NEAR,
+                    radius=10,
                 ),
             ),
             (
@@ -234,42 +233,38 @@ class Command(BaseCommand):
             ),
         ]
 
+    @contextmanager
     def server(self, options):
-        command = self
-
-        class Server:
-            def __enter__(self):
-                cache.clear()  # the run starts from nothing kept
-                env = os.environ | {
-                    "DJANGO_DEBUG": "",
-                    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-                    "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-                    "WEB_CONCURRENCY": str(options["workers"]),
-                    "GUNICORN_BIND": f"127.0.0.1:{options['port']}",
-                }
-                self.process = subprocess.Popen(
-                    [sys.executable, "-m", "gunicorn", "directory.wsgi"],
-                    cwd=settings.BASE_DIR,
-                    env=env,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )
-                url = f"http://127.0.0.1:{options['port']}/healthz"
-                for _ in range(100):
-                    try:
-                        with urllib.request.urlopen(url, timeout=2):
-                            return self
-                    except OSError:
-                        time.sleep(0.2)
-                self.process.kill()
+        """Run gunicorn with the production settings until the block ends."""
+        cache.clear()  # the run starts from nothing kept
+        env = os.environ | {
+            "DJANGO_DEBUG": "",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "WEB_CONCURRENCY": str(options["workers"]),
+            "GUNICORN_BIND": f"127.0.0.1:{options['port']}",
+        }
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "directory.wsgi"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            url = f"http://127.0.0.1:{options['port']}/healthz"
+            for _ in range(100):
+                try:
+                    with urllib.request.urlopen(url, timeout=2):
+                        break
+                except OSError:
+                    time.sleep(0.2)
+            else:
                 raise CommandError(f"gunicorn did not answer at {url}")
-
-            def __exit__(self, *exc):
-                self.process.terminate()
-                self.process.wait(timeout=30)
-                command.stdout.write("")
-
-        return Server()
+            yield
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
 
     def wrk(self, options, script: Path, listed: Path, seconds: int) -> dict:
         completed = subprocess.run(
